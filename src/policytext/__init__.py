@@ -1,0 +1,66 @@
+"""policytext: Chinese education-policy announcements on the web -> structured records.
+
+>>> import policytext
+>>> rec = policytext.extract("https://…/art/2024/3/5/art_1234_5678.html")
+>>> rec.officials[0].name, rec.publish_date, rec.doc_type
+
+Importing is cheap: jieba, OpenCC, lxml and the models load on first use.
+"""
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from .errors import (DecodingError, ExtractionError, FetchError, InputError, NotAnArticle, PolicytextError,
+                     PolicytextWarning, ResourceError)
+from .record import Announcement, DateMention, Official, Priority, Region, Staff
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Announcement", "DateMention", "DecodingError", "ExtractionError", "FetchError", "InputError",
+    "NotAnArticle", "Official", "PolicytextError", "PolicytextWarning", "Priority", "Region",
+    "ResourceError", "Staff", "__version__", "extract", "extract_html", "extract_text", "normalize",
+    "segment",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Mapping
+
+
+def extract_html(html: bytes | str, url: str | None = None, headers: "Mapping[str, str] | None" = None,
+                 encoding: str | None = None) -> Announcement:
+    """Record for an HTML page (bytes are decoded by policytext). Never touches the network."""
+    from .pipeline import extract_html as run
+
+    return run(html, url, headers, encoding)
+
+
+def extract_text(text: str, url: str | None = None) -> Announcement:
+    """Record for already-extracted plain text. Never touches the network."""
+    from .pipeline import extract_text as run
+
+    return run(text, url)
+
+
+def extract(url_or_path: str) -> Announcement:
+    """Record for a URL (fetched) or a local .html/.htm/.txt file."""
+    from .sources import extract_source
+
+    return extract_source(url_or_path)
+
+
+def segment(text: str) -> list[str]:
+    """Words of ``text``, cut with the education-policy dictionary loaded."""
+    from .text.segment import segment as run
+
+    return run(text)
+
+
+def normalize(text: str) -> str:
+    """Simplified Chinese with pinyin glosses, width variants and spam lines cleaned."""
+    from .text.normalize import normalize as run
+
+    return run(text)
