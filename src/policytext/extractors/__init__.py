@@ -1,0 +1,1 @@
+"""Extraction over the final normalised text: every span indexes ``Announcement.text``."""

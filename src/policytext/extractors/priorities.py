@@ -1,0 +1,134 @@
+"""Supervision priorities: the enumerated items an article says will be inspected or addressed.
+
+Items come from enumerations under cue phrases (重点检查A、B、C等六方面问题; 聚焦…;
+督导内容包括…) and from numbered headings (一是… 二是…, 一要… 二要…, （一）…). A stated
+count (六方面) picks between a coarse and a fine split of the same enumeration.
+"""
+from __future__ import annotations
+
+import re
+
+from ..datestr import cn_number
+from ..record import Priority
+from .topics import topic_of
+
+CUE_RE = re.compile(
+    r"(?:重点(?:检查|督导|督查|督办|核查|抽查|关注|解决|整治|围绕)|督导(?:检查)?(?:内容|重点)(?:主要)?(?:包括|为|是|有)?|"
+    r"检查(?:内容|重点)(?:主要)?(?:包括|为|是|有)?|着力解决(?:好)?|着重(?:检查|解决|督导)|聚焦|围绕|主要(?:任务|内容)(?:包括|为|是)?)"
+    r"\s*[:：]?\s*"
+)
+COUNT_TAIL_RE = re.compile(r"等?\s*([一二两三四五六七八九十\d]+)\s*(?:个)?(?:方面|项|类|个)(?:的)?(?:问题|内容|工作|重点|情况)?")
+ETC_TAIL_RE = re.compile(r"等(?:[^、，。]{0,6}(?:问题|情况|工作|内容|方面))?$")
+ORDINAL_RE = re.compile(r"(?:^|(?<=[。；;\n，,：:]))\s*(?:[一二三四五六七八九十]+(?:是|要|抓|强化|坚持)|"
+                        r"[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
+ITEM_SPLIT_RE = re.compile(r"[、；;]")
+CONJ_SPLIT_RE = re.compile(r"(?<=[\u4e00-\u9fff])(?:和|以及|及)(?=[\u4e00-\u9fff])")
+MAX_ITEM = 40
+
+
+def find_priorities(text: str) -> list[Priority]:
+    """Priorities in order of appearance, without duplicates."""
+    found: list[Priority] = []
+    seen: set[str] = set()
+    for start, end, count in _enumerations(text):
+        for s, e in _split_items(text, start, end, count):
+            _add(found, seen, text, s, e)
+    for s, e in _ordinal_heads(text):
+        _add(found, seen, text, s, e)
+    found.sort(key=lambda p: p.span[0])
+    return found
+
+
+def _add(found: list[Priority], seen: set[str], text: str, s: int, e: int) -> None:
+    s, e = _trim(text, s, e)
+    item = text[s:e]
+    if 2 <= len(item) <= MAX_ITEM and item not in seen:
+        seen.add(item)
+        found.append(Priority(text=item, topic=topic_of(item), span=(s, e)))
+
+
+def _enumerations(text: str):
+    """(start, end, stated count) of the enumeration following each cue."""
+    for m in CUE_RE.finditer(text):
+        start = m.end()
+        stop = start
+        while stop < len(text) and text[stop] not in "。！？\n" and stop - start < 400:
+            stop += 1
+        clause = text[start:stop]
+        first_sep = re.search(r"[、；;]", clause)
+        if not first_sep or re.search(r"[，,]", clause[:first_sep.start()]):
+            continue
+        cut, count = len(clause), None
+        tail = COUNT_TAIL_RE.search(clause)
+        if tail:
+            cut = tail.start()
+            raw = tail.group(1)
+            count = int(raw) if raw.isdigit() else cn_number(raw.replace("两", "二"))
+        else:
+            last_item = max(clause.rfind("、"), clause.rfind("；"), clause.rfind(";"))
+            comma = re.search(r"[，,]", clause[last_item:])
+            if comma:
+                cut = last_item + comma.start()
+        yield start, start + cut, count
+
+
+def _split_items(text: str, start: int, end: int, count: int | None) -> list[tuple[int, int]]:
+    """Split on 、 and ；, and also on 和/及 when that matches a stated count or items are long."""
+    coarse = _pieces(text, start, end, ITEM_SPLIT_RE)
+    fine: list[tuple[int, int]] = []
+    for s, e in coarse:
+        parts = _pieces(text, s, e, CONJ_SPLIT_RE)
+        if len(parts) > 1 and all(pe - ps >= 5 for ps, pe in parts):
+            fine.extend(parts)
+        else:
+            fine.append((s, e))
+    if count is not None and len(coarse) == count:
+        return coarse
+    return fine
+
+
+def _pieces(text: str, start: int, end: int, rx: re.Pattern) -> list[tuple[int, int]]:
+    """Split text[start:end] on ``rx``, never inside brackets or quotes."""
+    out, pos = [], start
+    for m in rx.finditer(text, start, end):
+        if _bracket_depth(text, start, m.start()):
+            continue
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, end))
+    return [(s, e) for s, e in out if e > s]
+
+
+def _bracket_depth(text: str, start: int, pos: int) -> int:
+    depth = 0
+    for ch in text[start:pos]:
+        if ch in "（(“《〔[":
+            depth += 1
+        elif ch in "）)”》〕]" and depth:
+            depth -= 1
+    return depth
+
+
+def _ordinal_heads(text: str):
+    """一是… 二是…, 一要…, （一）…: the head clause of each numbered item."""
+    for m in ORDINAL_RE.finditer(text):
+        start = m.end()
+        stop = start
+        while stop < len(text) and text[stop] not in "。，,；;！？\n" and stop - start < MAX_ITEM:
+            stop += 1
+        if stop - start <= MAX_ITEM:
+            yield start, stop
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    """Strip spaces, quotes, leading 对/加强 fillers and a trailing 等… tail."""
+    while s < e and text[s] in " \t：:":
+        s += 1
+    while e > s and text[e - 1] in " \t。，,；;":
+        e -= 1
+    if e - s > 2 and text[s] in "“\"" and text[e - 1] in "”\"" and text.count("“", s, e) == 1:
+        s, e = s + 1, e - 1
+    m = ETC_TAIL_RE.search(text, s, e)
+    if m and m.start() > s + 1:
+        e = m.start()
+    return s, e

@@ -1,0 +1,148 @@
+"""Line-level knowledge shared by the HTML and plain-text readers.
+
+Which lines are page furniture (toolbars, footers, reactions, breadcrumbs) and which
+carry labelled metadata (发布时间：…, 索引号 | …). Rules work on normalised text.
+"""
+from __future__ import annotations
+
+import re
+
+# Bracketed or bare control words of article toolbars.
+TOOLBAR_TOKEN_RE = re.compile(
+    r"[【\[〖(（]?\s*(?:字体|字号)?[：:]?\s*(?:大\s*中\s*小|小\s*中\s*大|默认|超大)\s*[】\]〗)）]?"
+    r"|[【\[〖]\s*(?:打印(?:本页|文章|此页)?|关闭(?:本页|窗口|本文)?|收藏(?:本页)?|纠错|我要纠错|返回顶部|"
+    r"分享|保存|加入收藏|打印正文|回到顶部|TOP|top)\s*[】\]〗]"
+)
+FURNITURE_LINE_RE = re.compile(
+    r"^(?:打印本页|打印|关闭窗口|关闭|关闭本页|我要打印|我要纠错|纠错|收藏|加入收藏|返回顶部|回到顶部|返回|"
+    r"上一篇|下一篇|上一条|下一条|相关链接|相关文章|相关阅读|相关新闻|最新评论|热门推荐|社区推荐|推荐阅读|"
+    r"分享到[:：]?.*|扫一扫在手机(?:上)?打开当前页|扫一扫|背景颜色.*|"
+    r"路过|雷人|握手|鲜花|鸡蛋|(?:路过|雷人|握手|鲜花|鸡蛋)[\s0-9]*|"
+    r"阅读原文|预览时标签不可点|微信扫一扫(?:关注该公众号|可打开此内容.*)?|"
+    r"喜欢此内容的人还喜欢|写留言|留言|在看|赞|分享|收藏|听全文|"
+    r"当前位置[:：].*|您的位置[:：].*|你的位置[:：].*|您现在的位置[:：].*|位置[:：].*首页.*|"
+    r"(?:首页|网站首页)\s*(?:[>›»/]|&gt;).*|.*\s(?:[>›»]|&gt;)\s*(?:正文|查看内容|详情|内容)|"
+    r"(?:浏览|阅读|点击|访问)(?:次数|量|数)[:：]?\s*[0-9]*|"
+    r"(?:上一篇|下一篇|上一条|下一条)[:：].*|没有了|无)$",
+    re.I,
+)
+FOOTER_RE = re.compile(
+    r"ICP备|ICP证|公网安备|网站标识码|网站识别码|主办单位|承办单位|协办单位|技术支持|版权所有|Copyright|©|"
+    r"Produced\s+By|网站地图|联系我们|网站声明|隐私声明|无障碍|适老化|IPv6|建议使用.*浏览器|分辨率|"
+    r"政府网站找错|网站纠错|举报中心|违法和不良信息",
+    re.I,
+)
+COMMENT_AREA_RE = re.compile(r"^(?:最新评论|评论列表|网友评论|发表评论|全部评论|查看全部评论|\d+\s*条评论)")
+SUMMARY_RE = re.compile(r"^(?:摘要|内容摘要|导读)\s*[:：]")
+SENTENCE_END_RE = re.compile(r"[。！？；…”]$")
+
+# Labelled metadata. Keys are labels with inner spaces removed.
+LABEL_FIELDS = {
+    "标题": "title", "名称": "title", "文件名称": "title",
+    "发布机构": "publisher", "发文机关": "publisher", "发文单位": "publisher", "发布单位": "publisher",
+    "发文机构": "publisher", "公开单位": "publisher", "信息来源": "source", "来源": "source",
+    "文章来源": "source", "稿件来源": "source", "来源单位": "source", "发布部门": "publisher",
+    "发布日期": "publish_date", "发文日期": "publish_date", "发布时间": "publish_date",
+    "公开日期": "publish_date", "公开时间": "publish_date", "发表时间": "publish_date", "发表日期": "publish_date",
+    "时间": "date", "日期": "date", "更新时间": "updated",
+    "成文日期": "written_date", "成文时间": "written_date", "印发日期": "written_date",
+    "文号": "doc_number", "发文字号": "doc_number", "文件编号": "doc_number", "发文号": "doc_number",
+    "索引号": "index_number", "信息索引号": "index_number",
+    "主题词": "subject_terms", "主题分类": "subject_terms", "分类": "subject_terms", "信息分类": "subject_terms",
+    "时效": "validity", "有效性": "validity", "时效性": "validity", "效力状况": "validity",
+    "作者": "author", "撰稿": "author", "撰稿人": "author", "记者": "reporter", "通讯员": "reporter",
+    "责任编辑": "editor", "编辑": "editor", "责编": "editor", "审核": "reviewer", "校对": "reviewer",
+    "审校": "reviewer", "终审": "reviewer", "摄影": "photographer", "图片": "photographer",
+    "发布者": "poster", "发布人": "poster",
+    "浏览次数": "ignore", "阅读次数": "ignore", "点击数": "ignore", "访问次数": "ignore", "查看": "ignore",
+    "评论": "ignore", "内容概述": "ignore", "字号": "ignore", "字体": "ignore", "浏览量": "ignore",
+    "阅读量": "ignore", "点击量": "ignore", "生成日期": "ignore", "体裁分类": "ignore", "组配分类": "ignore",
+    "公开方式": "ignore", "公开范围": "ignore", "公开形式": "ignore", "内容分类": "ignore", "服务对象": "ignore",
+}
+_LABEL_ALTERNATION = "|".join(
+    sorted(("\\s*".join(map(re.escape, label)) for label in LABEL_FIELDS), key=len, reverse=True)
+)
+LABELLED_RE = re.compile(rf"(?:^|(?<=[\s|【\[(（]))({_LABEL_ALTERNATION})\s*[:：]\s*")
+DISCUZ_STRIP_RE = re.compile(r"^\s*((?:19|20)\d{2}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)\s*\|")
+
+
+def label_key(text: str) -> str:
+    """'索 引 号：' -> '索引号'."""
+    return re.sub(r"[\s:：]", "", text)
+
+
+PAGER_LINE_RE = re.compile(r"上一篇|下一篇|上一条|下一条|上一页|下一页")
+
+
+def is_furniture(line: str) -> bool:
+    """Toolbars, navigation, reactions, counters: never body text."""
+    if len(line) < 40 and PAGER_LINE_RE.search(line):
+        return True
+    stripped = TOOLBAR_TOKEN_RE.sub("", line).strip(" \t|｜·•-—/")
+    if not stripped:
+        return True
+    return bool(FURNITURE_LINE_RE.match(stripped))
+
+
+def is_footer(line: str) -> bool:
+    return len(line) < 200 and bool(FOOTER_RE.search(line))
+
+
+def looks_like_nav(line: str) -> bool:
+    """Space-separated menu words: 首页 新闻中心 通知公告 ... with no sentence punctuation."""
+    tokens = line.split()
+    if len(tokens) < 3 or re.search(r"[，。；：！？,;:!?]", line):
+        return False
+    return all(len(t) <= 8 for t in tokens)
+
+
+def labelled_pairs(line: str) -> list[tuple[str, str]]:
+    """(field, value) pairs written as 'label：value' in an info strip.
+
+    Values run to the next label; toolbar tokens are cut off.
+    """
+    matches = list(LABELLED_RE.finditer(line))
+    pairs = []
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
+        value = TOOLBAR_TOKEN_RE.sub(" ", line[m.end():end])
+        value = re.split(r"[|｜]|\s{2,}|【|\[", value)[0].strip(" ：:，,")
+        pairs.append((LABEL_FIELDS[label_key(m.group(1))], value))
+    return pairs
+
+
+def is_info_strip(line: str) -> bool:
+    """A short line of labelled metadata (发布时间：… 来源：… 【打印】), not a body sentence."""
+    if DISCUZ_STRIP_RE.match(line):
+        return True
+    if len(line) > 220 or line.endswith("。"):
+        return False
+    matches = list(LABELLED_RE.finditer(line))
+    if not matches or matches[0].start() > 1:
+        return False
+    if len(matches) >= 2:
+        return True
+    field = LABEL_FIELDS[label_key(matches[0].group(1))]
+    return field != "date" and len(line) < 80
+
+
+def cell_pairs(cells: list[str]) -> list[tuple[str, str]]:
+    """(field, value) pairs from a metadata table row: | 索引号 | 0142/2023-00125 | 发文日期 | … |."""
+    pairs = []
+    cells = [c.strip() for c in cells]
+    i = 0
+    while i < len(cells):
+        key = label_key(cells[i])
+        if key in LABEL_FIELDS:
+            value = cells[i + 1] if i + 1 < len(cells) else ""
+            if label_key(value) in LABEL_FIELDS:
+                i += 1
+                continue
+            pairs.append((LABEL_FIELDS[key], value))
+            i += 2
+            continue
+        inline = labelled_pairs(cells[i])
+        if inline and LABELLED_RE.match(cells[i]):
+            pairs.extend(inline)
+        i += 1
+    return pairs

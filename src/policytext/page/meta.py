@@ -1,0 +1,155 @@
+"""Metadata of a page from its evidence, strongest first: CMS <meta> tags, the labelled
+table or info strip, well-known elements, then the URL."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from ..datestr import from_timestamp, iso, parse_compact_date, parse_date
+from ..docnumber import DOC_NUMBER_RE, clean_doc_number
+from . import lines as L
+
+META_DATE_KEYS = ("pubdate", "publishdate", "pubtime", "firstpublishedtime", "article:published_time",
+                  "og:release_date", "dc.date", "dc.date.issued", "publish_date", "datepublished")
+META_SOURCE_KEYS = ("contentsource", "source", "dc.publisher")
+ORG_SPLIT_RE = re.compile(r"\s*[、，,；;]\s*|\s{2,}|\s+(?=[\u4e00-\u9fff]{2,}(?:局|厅|委|部|会|办|室|府|院|署|处|中心)\b)")
+URL_DATE_RES = (
+    re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),
+    re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/"),
+    re.compile(r"/n\d?/((?:19|20)\d{2})/(\d{2})(\d{2})/"),
+    re.compile(r"/((?:19|20)\d{2})/(\d{2})/(\d{2})/"),
+    re.compile(r"/((?:19|20)\d{2})(\d{2})/(\d{2})/"),
+)
+SIGNATURE_DATE_RE = re.compile(r"^\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零一二三四五六七八九]{4}年[〇○一二三四五六七八九十]{1,3}月[〇○一二三四五六七八九十]{1,3}日)\s*$")
+STAFF_ROLES = {"author": "author", "reporter": "reporter", "editor": "editor", "reviewer": "reviewer",
+               "photographer": "photographer", "poster": "poster"}
+NAME_SPLIT_RE = re.compile(r"[\s、，,；;/]+")
+SELF_SOURCE_RE = re.compile(r"^(?:本站|本网|原创|网络|互联网|admin|管理员)$", re.I)
+
+
+@dataclass
+class Metadata:
+    title: str | None = None
+    publisher: str | None = None
+    publishers: list[str] = field(default_factory=list)
+    publish_date: str | None = None
+    written_date: str | None = None
+    doc_number: str | None = None
+    index_number: str | None = None
+    subject_terms: list[str] = field(default_factory=list)
+    validity: str | None = None
+    staff: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def collect_metadata(lines, meta: dict[str, str], special: dict[str, str], url: str | None) -> Metadata:
+    fields: dict[str, list[str]] = {}
+    for ln in lines:
+        if ln.cells is not None:
+            pairs = L.cell_pairs(ln.cells)
+        elif L.is_info_strip(ln.text) or (not ln.in_content and len(ln.text) < 120):
+            pairs = L.labelled_pairs(ln.text)
+            m = L.DISCUZ_STRIP_RE.match(ln.text)
+            if m:
+                pairs.append(("date", m.group(1)))
+        else:
+            pairs = []
+        for key, value in pairs:
+            if value:
+                fields.setdefault(key, []).append(value)
+
+    md = Metadata()
+    md.title = _first(fields, "title")
+    md.index_number = _first(fields, "index_number")
+    md.validity = _first(fields, "validity")
+    md.doc_number = clean_doc_number(_first(fields, "doc_number"))
+    if md.doc_number is None and "doc_number" not in fields:
+        md.doc_number = _doc_number_line(lines)
+    terms = _first(fields, "subject_terms")
+    md.subject_terms = [t for t in re.split(r"[、，,；;\s]+", terms) if t] if terms else []
+
+    publisher = (_first_of(meta, META_SOURCE_KEYS) or _first(fields, "publisher") or _first(fields, "source")
+                 or special.get("source") or special.get("account"))
+    if publisher and not SELF_SOURCE_RE.match(publisher):
+        orgs = [o for o in ORG_SPLIT_RE.split(publisher) if o]
+        md.publishers = orgs
+        md.publisher = orgs[0] if orgs else publisher
+
+    date_sources = (
+        ("meta", [meta.get(k) for k in META_DATE_KEYS]),
+        ("label", fields.get("publish_date", [])),
+        ("element", [special.get("publish_date")]),
+        ("label", fields.get("date", [])),
+        ("timestamp", [from_timestamp(special["ct"])] if special.get("ct") else []),
+    )
+    for _, values in date_sources:
+        for value in values:
+            parsed = parse_date(value) if value else None
+            if parsed:
+                md.publish_date = parsed
+                break
+        if md.publish_date:
+            break
+    if md.publish_date is None and url:
+        md.publish_date = date_from_url(url)
+        if md.publish_date:
+            md.warnings.append("publish_date_from_url")
+
+    md.written_date = parse_date(_first(fields, "written_date") or "")
+    if md.written_date is None:
+        md.written_date = _signature_date([ln.text for ln in lines if ln.in_content])
+
+    for key, role in STAFF_ROLES.items():
+        for value in fields.get(key, []):
+            for name in NAME_SPLIT_RE.split(value):
+                if 2 <= len(name) <= 12 and (name, role) not in md.staff:
+                    md.staff.append((name, role))
+    return md
+
+
+def date_from_url(url: str) -> str | None:
+    """The posting date CMSs put in article URLs (t20230315_…, /art/2024/3/5/, /2023-03/15/ …)."""
+    path = unquote(url)
+    for rx in URL_DATE_RES:
+        m = rx.search(path)
+        if m:
+            value = iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if value:
+                return value
+    m = re.search(r"/t((?:19|20)\d{6})_\d+", path)
+    return parse_compact_date(m.group(1)) if m else None
+
+
+def _signature_date(body: list[str]) -> str | None:
+    """The date line under a notice's signature, among the last lines of the body."""
+    for text in reversed(body[-6:]):
+        m = SIGNATURE_DATE_RE.match(text)
+        if m:
+            return parse_date(m.group(1))
+    return None
+
+
+def _doc_number_line(lines) -> str | None:
+    """A short line consisting only of a 文号, near the top of the body."""
+    for ln in [ln for ln in lines if ln.in_content][:8]:
+        if len(ln.text) <= 30:
+            m = DOC_NUMBER_RE.fullmatch(ln.text.strip())
+            if m:
+                return m.group(0)
+    return None
+
+
+def _first(fields: dict[str, list[str]], key: str) -> str | None:
+    for value in fields.get(key, []):
+        value = value.strip()
+        if value:
+            return value
+    return None
+
+
+def _first_of(meta: dict[str, str], keys) -> str | None:
+    for k in keys:
+        if meta.get(k):
+            return meta[k]
+    return None

@@ -1,0 +1,44 @@
+"""Where input comes from: a URL, a local file, or standard input, and which reader suits it."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import InputError
+from .record import Announcement
+
+HTML_SNIFF_RE = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|div|p|table|meta|title)\b", re.I)
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+
+
+def extract_source(target: str) -> Announcement:
+    """Fetch a URL or read a local file, then run the pipeline on it."""
+    from .pipeline import extract_html
+
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", target):
+        from .fetch import fetch_page
+
+        result = fetch_page(target)
+        return extract_html(result.content, result.url, result.headers)
+    path = Path(target)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"no such file: {target}") from None
+    except IsADirectoryError:
+        raise InputError(f"is a directory, not a file: {target}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {target}: {exc.strerror or exc}") from None
+    return extract_bytes(data, suffix=path.suffix.lower())
+
+
+def extract_bytes(data: bytes, suffix: str = "", url: str | None = None) -> Announcement:
+    """Run the HTML or the text reader on raw bytes, by suffix or by sniffing."""
+    from .pipeline import extract_html, extract_text
+
+    if not data.strip():
+        raise InputError("empty input")
+    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and HTML_SNIFF_RE.search(data[:4096])):
+        return extract_html(data, url)
+    return extract_text(data, url)

@@ -1,0 +1,1 @@
+"""The Chinese text layer: script normalisation and word segmentation."""
