@@ -1,0 +1,71 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from policytext.cli import main
+
+from .conftest import PAGES, validate
+from policytext import Announcement
+
+
+def test_sample(capsys):
+    assert main(["extract", "--sample"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    validate(Announcement.from_dict(data))
+    assert data["title"] and data["officials"] and data["publish_date"]
+
+
+def test_formats(capsys):
+    assert main(["extract", "--sample", "--format", "jsonl"]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 1
+    assert main(["extract", "--sample", "--format", "text"]) == 0
+    assert "official:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content, code", [(b"", 3), (b"\x00\xff\x00\xfe" * 300, 3)])
+def test_bad_files(tmp_path, capsys, content, code):
+    path = tmp_path / "input.html"
+    path.write_bytes(content)
+    assert main(["extract", str(path)]) == code
+    err = capsys.readouterr().err
+    assert err.startswith("policytext: ") and len(err.strip().splitlines()) == 1
+
+
+def test_missing_path(capsys):
+    assert main(["extract", "/nonexistent/page.html"]) == 3
+    assert capsys.readouterr().err.strip().splitlines() == ["policytext: no such file: /nonexistent/page.html"]
+
+
+def test_not_an_article(capsys):
+    assert main(["extract", str(PAGES / "list" / "list_trs_hunan_column_index.html")]) == 4
+    assert "not an article" in capsys.readouterr().err
+
+
+def test_hostile_url(capsys):
+    assert main(["extract", "file:///etc/passwd"]) == 3
+    assert "not an http(s) URL" in capsys.readouterr().err
+
+
+def test_usage_errors():
+    with pytest.raises(SystemExit) as exc:
+        main(["extract"])
+    assert exc.value.code == 2
+
+
+def test_stdin_and_version():
+    page = (PAGES / "hanweb" / "hanweb_sihong_meeting_2018.html").read_bytes()
+    out = subprocess.run([sys.executable, "-m", "policytext", "extract", "-"], input=page, capture_output=True)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["is_article"] is True
+    version = subprocess.run([sys.executable, "-m", "policytext", "--version"], capture_output=True, text=True)
+    assert version.stdout.startswith("policytext ")
+
+
+def test_import_is_cheap():
+    code = ("import sys, policytext, policytext.cli; "
+            "heavy = [m for m in ('jieba', 'spacy', 'sklearn', 'lxml', 'opencc', 'requests') if m in sys.modules]; "
+            "print(','.join(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

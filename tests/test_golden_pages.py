@@ -1,0 +1,46 @@
+"""Golden pages of three CMS families, end to end through extract_html."""
+import pytest
+
+import policytext
+
+from .conftest import bigram_f1, load_gold, validate
+
+GOLDEN = [
+    "xxgk/xxgk_donghai_meeting_wuhao_2023",
+    "discuz/changzhi-kaixue-tongbao-2022",
+    "hanweb/hanweb_sihong_meeting_2018",
+]
+EXACT = ("title", "publish_date", "doc_number", "index_number", "is_article")
+
+
+@pytest.fixture(scope="module", params=GOLDEN)
+def case(request):
+    raw, gold = load_gold(request.param)
+    return policytext.extract_html(raw, url=gold["url"]), gold
+
+
+def test_golden_fields(case):
+    record, gold = case
+    validate(record)
+    for key in EXACT:
+        assert getattr(record, key) == gold[key], key
+
+
+def test_golden_text(case):
+    record, gold = case
+    assert bigram_f1(record.text, gold["text"]) >= 0.97
+
+
+def test_golden_officials(case):
+    record, gold = case
+    got = {o.name: o for o in record.officials}
+    for person in gold.get("officials", []):
+        assert person["name"] in got, person["name"]
+        assert set(person["roles"]) <= set(got[person["name"]].roles) | {"mentioned"}, person["name"]
+    staff = {s if isinstance(s, str) else s["name"] for s in gold.get("staff", [])}
+    assert not staff & set(got)
+
+
+def test_golden_publisher_when_stated():
+    raw, gold = load_gold(GOLDEN[0])
+    assert policytext.extract_html(raw, url=gold["url"]).publisher == gold["publisher"]

@@ -1,0 +1,61 @@
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from policytext import normalize, segment
+from policytext.text.normalize import normalize_report
+
+from .conftest import FIXTURES
+
+
+@pytest.mark.parametrize("raw, want", [
+    ("文號(hào)", "文号"),
+    ("督導(dǎo)委員會(huì)", "督导委员会"),
+    ("各级各类学校(含幼儿园)", "各级各类学校(含幼儿园)"),
+    ("工作要点(2023年)", "工作要点(2023年)"),
+    ("管理办法(试行)", "管理办法(试行)"),
+    ("ＡＢＣ１２３", "ABC123"),
+    ("会议\u3000召开\u200b了", "会议 召开了"),
+])
+def test_normalize_cases(raw, want):
+    assert normalize(raw) == want
+
+
+def test_normalize_seed000_is_simplified_without_glosses():
+    raw = (FIXTURES / "seeds" / "000_ae474de181c65e83.txt").read_text("utf-8")
+    out = normalize_report(raw)
+    assert "(hào)" not in out.text and "督導" not in out.text
+    assert "江苏召开省政府教育督导委员会会议" in out.text
+    assert "converted_from_traditional" in out.changes
+
+
+def test_normalize_leaves_simplified_text_identical():
+    raw = (FIXTURES / "seeds" / "004_9e9440c0a04adba7.txt").read_text("utf-8")
+    assert normalize(raw) == raw
+
+
+def test_normalize_drops_spam_lines():
+    out = normalize_report("督导工作会议召开。\n澳门新葡京娱乐城开户送彩金 www.example.invalid\n会议要求各校整改。")
+    assert "葡京" not in out.text and "会议要求各校整改。" in out.text
+    assert any(c.startswith("spam_lines_dropped") for c in out.changes)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_normalize_is_idempotent(text):
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@pytest.mark.parametrize("term", ["责任督学", "挂牌督导", "控辍保学", "五项管理", "优质均衡", "常务副主任", "副处级督学"])
+def test_segment_keeps_domain_terms_whole(term):
+    assert term in segment(f"全县要落实{term}工作要求。")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", categories=("Lo", "Nd", "Po", "Zs", "Ll"))))
+def test_segment_joins_back(text):
+    assert "".join(segment(text)) == text
+
+
+def test_segment_traditional_like_simplified():
+    assert segment("責任督學挂牌督導") == ["責任督學", "挂牌督導"]
