@@ -31,23 +31,12 @@ class Line:
 
 
 @dataclass
-class Page:
+class Page(Metadata):
     """What the page stage knows: the article's own text and its metadata."""
 
-    paragraphs: list[str]
-    title: str | None = None
-    publisher: str | None = None
-    publishers: list[str] = field(default_factory=list)
-    publish_date: str | None = None
-    written_date: str | None = None
-    doc_number: str | None = None
-    index_number: str | None = None
-    subject_terms: list[str] = field(default_factory=list)
-    validity: str | None = None
-    staff: list[tuple[str, str]] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
     is_article: bool = True
     url: str | None = None
-    warnings: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -131,13 +120,8 @@ def _assemble(lines: list[Line], url: str | None, *, meta: dict[str, str] | None
     metadata = collect_metadata(lines, meta, special or {}, url)
     title = _choose_title(lines, metadata, meta, headings or [], html_title, special or {}, plain_text)
     body = _body_lines(lines, title, metadata, plain_text, has_container)
-    page = Page(
-        paragraphs=body, title=title, publisher=metadata.publisher, publishers=metadata.publishers,
-        publish_date=metadata.publish_date, written_date=metadata.written_date,
-        doc_number=metadata.doc_number, index_number=metadata.index_number,
-        subject_terms=metadata.subject_terms, validity=metadata.validity, staff=metadata.staff,
-        url=url, warnings=list(metadata.warnings),
-    )
+    page = Page(**{**vars(metadata), "title": title, "warnings": list(metadata.warnings)},
+                paragraphs=body, url=url)
     reason = _not_article_reason(page, lines, html_title, meta)
     if reason:
         page.is_article = False
