@@ -25,7 +25,7 @@ def test_declared_gbk_but_utf8_bytes():
 
 
 def test_http_header_wins_over_meta():
-    raw = page("utf-8").encode("big5hkscs", errors="ignore") if False else page("big5").encode("gb18030")
+    raw = page("big5").encode("gb18030")
     out = decode_html(raw, headers={"Content-Type": "text/html; charset=GBK"})
     assert out.encoding == "gb18030" and "挂牌督导" in out.text
 

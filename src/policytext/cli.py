@@ -11,7 +11,7 @@ import sys
 from importlib import resources
 
 from . import __version__
-from .errors import ExtractionError, FetchError, InputError, PolicytextError
+from .errors import ExtractionError, FetchError, PolicytextError
 
 EXIT_OK, EXIT_USAGE, EXIT_INPUT, EXIT_NOT_ARTICLE = 0, 2, 3, 4
 SAMPLE = "data/sample.html"
@@ -98,9 +98,7 @@ def _run(action, debug: bool) -> int:
     except KeyboardInterrupt:
         print("policytext: interrupted", file=sys.stderr)
         return 130
-    except (FetchError, InputError) as exc:
-        return _fail(exc, EXIT_INPUT, debug)
-    except ExtractionError as exc:
+    except (FetchError, ExtractionError) as exc:
         return _fail(exc, EXIT_INPUT, debug)
     except PolicytextError as exc:
         return _fail(exc, 1, debug)

@@ -93,7 +93,7 @@ def decode_html(data: bytes, headers: Mapping[str, str] | None = None,
     utf8 = _strict(data, "utf-8")
     if utf8 is not None:
         declared = {c for _, c in candidates}
-        if candidates and "utf-8" not in declared and not _is_ascii(data):
+        if candidates and "utf-8" not in declared and not data.isascii():
             warnings.append(f"encoding_mismatch: declared {candidates[0][1]}, bytes are valid utf-8")
         return Decoded(utf8, "utf-8", warnings)
 
@@ -111,11 +111,6 @@ def decode_html(data: bytes, headers: Mapping[str, str] | None = None,
             warnings.append(note)
             return Decoded(text, codec, warnings)
     return _fallback(data, candidates, warnings)
-
-
-def decode_text(data: bytes) -> Decoded:
-    """Decode a plain-text file (no markup to declare a charset)."""
-    return decode_html(data)
 
 
 def _fallback(data: bytes, candidates: list[tuple[str, str]], warnings: list[str]) -> Decoded:
@@ -151,10 +146,6 @@ def _strict(data: bytes, codec: str) -> str | None:
         return data.decode(codec)
     except (UnicodeDecodeError, LookupError):
         return None
-
-
-def _is_ascii(data: bytes) -> bool:
-    return data.isascii()
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -34,9 +34,7 @@ def extract_html(html: bytes | str, url: str | None = None,
 def extract_text(text: str, url: str | None = None) -> Announcement:
     """Record for plain text (an article copied or saved as text)."""
     if isinstance(text, (bytes, bytearray)):
-        from .decode import decode_text
-
-        decoded = decode_text(bytes(text))
+        decoded = decode_html(bytes(text))
         record = extract_text(decoded.text, url)
         record.warnings[:0] = decoded.warnings
         return record

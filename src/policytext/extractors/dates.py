@@ -54,33 +54,23 @@ class _Context:
 def find_dates(text: str, publish_date: str | None = None) -> list[DateMention]:
     """Every date or period expression in ``text``, in order of appearance."""
     publish = dt.date.fromisoformat(publish_date) if publish_date else None
-    taken: list[tuple[int, int]] = []
-    found: list[DateMention] = []
+    found: list[tuple[str, re.Match]] = []
     for kind, rx in PATTERNS:
         for m in rx.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            found.append(_Raw(kind, m))  # type: ignore[arg-type]
-    found.sort(key=lambda r: r.m.start())  # type: ignore[attr-defined]
+            if not any(m.start() < o.end() and o.start() < m.end() for _, o in found):
+                found.append((kind, m))
+    found.sort(key=lambda item: item[1].start())
     ctx = _Context(publish, publish.year if publish else None)
     out: list[DateMention] = []
     last_event: dt.date | None = None
-    for raw in found:
-        mention = _resolve(raw.kind, raw.m, text, ctx, last_event)  # type: ignore[attr-defined]
+    for kind, m in found:
+        mention = _resolve(kind, m, text, ctx, last_event)
         if mention is None:
             continue
         if mention.granularity == "day" and mention.value and mention.type in ("event", "deadline"):
             last_event = dt.date.fromisoformat(mention.value)
         out.append(mention)
     return out
-
-
-class _Raw:
-    __slots__ = ("kind", "m")
-
-    def __init__(self, kind, m):
-        self.kind, self.m = kind, m
 
 
 def _resolve(kind: str, m: re.Match, text: str, ctx: _Context, anchor: dt.date | None) -> DateMention | None:
@@ -132,7 +122,7 @@ def _resolve(kind: str, m: re.Match, text: str, ctx: _Context, anchor: dt.date |
     if kind == "ym_range":
         y1 = int(g[0])
         y2 = int(g[2]) if g[2] else y1
-        return _period(surface, iso(y1, int(g[1])), iso(y2, int(g[3])), span, granularity="period")
+        return _period(surface, iso(y1, int(g[1])), iso(y2, int(g[3])), span)
     if kind == "m_range":
         year = ctx.year
         start = iso(year, int(g[0])) if year else None
@@ -158,7 +148,7 @@ def _typed(surface, value, granularity, span, text, default) -> DateMention:
     return DateMention(surface, value, default, granularity, span)
 
 
-def _period(surface, start, end, span, granularity="period") -> DateMention:
+def _period(surface, start, end, span) -> DateMention:
     value = f"{start}/{end}" if start and end and start <= end else None
     return DateMention(surface, value, "period", "period", span)
 

@@ -63,8 +63,7 @@ def parse_html(html: str, url: str | None = None) -> Page:
     ct = WECHAT_CT_RE.search(html)
     if ct:
         special["ct"] = ct.group(1)
-    page = _assemble(lines, url, meta=meta, headings=headings, html_title=html_title, special=special,
-                     has_container=doc.container is not None)
+    page = _assemble(lines, url, meta=meta, headings=headings, html_title=html_title, special=special)
     page.warnings[:0] = changes
     if not page.is_article:
         return page
@@ -114,12 +113,11 @@ def _special_fields(doc) -> dict[str, str]:
 
 def _assemble(lines: list[Line], url: str | None, *, meta: dict[str, str] | None = None,
               headings: list[tuple[str, str]] | None = None, html_title: str | None = None,
-              special: dict[str, str] | None = None, has_container: bool = False,
-              plain_text: bool = False) -> Page:
+              special: dict[str, str] | None = None, plain_text: bool = False) -> Page:
     meta = meta or {}
     metadata = collect_metadata(lines, meta, special or {}, url)
     title = _choose_title(lines, metadata, meta, headings or [], html_title, special or {}, plain_text)
-    body = _body_lines(lines, title, metadata, plain_text, has_container)
+    body = _body_lines(lines, title, plain_text)
     page = Page(**{**vars(metadata), "title": title, "warnings": list(metadata.warnings)},
                 paragraphs=body, url=url)
     reason = _not_article_reason(page, lines, html_title, meta)
@@ -166,20 +164,20 @@ def _strip_site_suffix(title: str, meta: dict[str, str]) -> str:
         return title.strip()
     site = meta.get("sitename", "")
     kept = [p for p in parts if p != site and p != meta.get("columnname")]
-    return max(kept[:1] or parts[:1], key=len).strip()
+    return (kept or parts)[0].strip()
 
 
-def _body_lines(lines: list[Line], title, metadata: Metadata, plain_text: bool, has_container: bool) -> list[str]:
+def _body_lines(lines: list[Line], title, plain_text: bool) -> list[str]:
     body: list[str] = []
-    content = [ln for ln in lines if ln.in_content] if not plain_text else lines
-    if not plain_text and not any(ln.in_content for ln in lines):
-        content = []
+    content = lines if plain_text else [ln for ln in lines if ln.in_content]
     seen_body = False
     title_key = _key(title) if title else None
     for ln in content:
         t = ln.text
-        if ln.cells is not None and L.cell_pairs(ln.cells) and len(L.cell_pairs(ln.cells)) * 2 >= len(ln.cells) - 1:
-            continue
+        if ln.cells is not None:
+            pairs = L.cell_pairs(ln.cells)
+            if pairs and len(pairs) * 2 >= len(ln.cells) - 1:
+                continue
         if title_key and _key(t) == title_key:
             continue
         if L.is_furniture(t) or L.is_info_strip(t) or L.SUMMARY_RE.match(t):

@@ -240,7 +240,7 @@ def _choose_container(root, blocks: list[Block]):
         score = 1 + punct + min(len(b.text) / 60, 4)
         score *= 1 - b.link_ratio
         el = b.owner if b.tag != "tr" else b.owner.getparent()
-        for level, weight in enumerate((1.0, 0.5, 0.3)):
+        for weight in (1.0, 0.5, 0.3):
             if el is None:
                 break
             if _tag(el) not in ("html",):

@@ -76,21 +76,14 @@ def collect_metadata(lines, meta: dict[str, str], special: dict[str, str], url: 
         md.publishers = orgs
         md.publisher = orgs[0] if orgs else publisher
 
-    date_sources = (
-        ("meta", [meta.get(k) for k in META_DATE_KEYS]),
-        ("label", fields.get("publish_date", [])),
-        ("element", [special.get("publish_date")]),
-        ("label", fields.get("date", [])),
-        ("timestamp", [from_timestamp(special["ct"])] if special.get("ct") else []),
-    )
-    for _, values in date_sources:
-        for value in values:
-            parsed = parse_date(value) if value else None
-            if parsed:
-                md.publish_date = parsed
-                break
-        if md.publish_date:
-            break
+    candidates = [
+        *(meta.get(k) for k in META_DATE_KEYS),
+        *fields.get("publish_date", []),
+        special.get("publish_date"),
+        *fields.get("date", []),
+        from_timestamp(special["ct"]) if special.get("ct") else None,
+    ]
+    md.publish_date = next((d for d in map(parse_date, filter(None, candidates)) if d), None)
     if md.publish_date is None and url:
         md.publish_date = date_from_url(url)
         if md.publish_date:

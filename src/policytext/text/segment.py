@@ -95,7 +95,7 @@ def _dict_text() -> str:
 def _load_cached_prefix_dict(tk, entries: list[DictEntry]) -> tuple[dict[str, int], int]:
     import jieba
 
-    key = hashlib.sha1("\0".join([_CACHE_FORMAT, jieba.__version__, _jieba_dict_stamp(tk),
+    key = hashlib.sha1("\0".join([_CACHE_FORMAT, jieba.__version__, _jieba_dict_stamp(),
                                   _dict_text()]).encode("utf-8")).hexdigest()[:16]
     folder = cache_dir()
     if folder is not None:
@@ -145,7 +145,7 @@ def _jieba_dict_path() -> str:
     return os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
 
 
-def _jieba_dict_stamp(tk) -> str:
+def _jieba_dict_stamp() -> str:
     import os
 
     path = _jieba_dict_path()
