@@ -30,6 +30,18 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--sample", action="store_true", help="use the sample article bundled with policytext")
     ex.add_argument("--format", choices=("json", "jsonl", "text"), default="json", help="output format")
     ex.add_argument("--debug", action="store_true", help="show the traceback on errors")
+
+    ev = sub.add_parser("evaluate", help="score policytext on the annotated corpora",
+                        description="Score policytext on the annotated corpora of a source checkout.")
+    ev.add_argument("what", choices=("pages", "segment", "records"),
+                    help="pages: text and metadata; segment: words; records: extracted fields")
+    ev.add_argument("--corpus", help="gold directory or files (default: the matching folder under corpora/)",
+                    nargs="+")
+    ev.add_argument("--compare", action="store_true",
+                    help="pages only: also run trafilatura and GNE (pip install 'policytext[bench]')")
+    ev.add_argument("--json", action="store_true", help="print the scores as JSON")
+    ev.add_argument("-v", "--verbose", action="store_true", help="list the misses document by document")
+    ev.add_argument("--debug", action="store_true", help="show the traceback on errors")
     return parser
 
 
@@ -43,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         if bool(args.target) == bool(args.sample):
             parser.error("give exactly one of TARGET or --sample")
         return _run(lambda: _extract(args), args.debug)
+    if args.command == "evaluate":
+        return _run(lambda: _evaluate(args), args.debug)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 
@@ -61,6 +75,13 @@ def _extract(args) -> int:
         reason = next((w for w in record.warnings if w.startswith("not_article")), "not_article")
         print(f"policytext: not an article ({reason.partition(': ')[2] or reason})", file=sys.stderr)
         return EXIT_NOT_ARTICLE
+    return EXIT_OK
+
+
+def _evaluate(args) -> int:
+    from .evaluate import run_evaluation
+
+    print(run_evaluation(args.what, args.corpus, compare=args.compare, as_json=args.json, verbose=args.verbose))
     return EXIT_OK
 
 

@@ -1,0 +1,67 @@
+import json
+
+import pytest
+
+from policytext.cli import main
+from policytext.evaluate.metrics import PRF, bigram_prf, multiset_prf
+from policytext.evaluate.records import RecordScores, score_record
+from policytext.evaluate.segment import score, spans
+
+
+def test_prf_from_counts():
+    prf = PRF(tp=3, predicted=4, gold=6)
+    assert prf.precision == 0.75 and prf.recall == 0.5
+    assert prf.f1 == pytest.approx(0.6)
+    assert PRF().f1 == 1.0  # nothing expected, nothing found
+
+
+def test_bigrams_ignore_script_width_and_punctuation():
+    assert bigram_prf("教育督導，ＡＢ", "教育督导AB").f1 == 1.0
+    assert bigram_prf("教育督导", "校园安全").f1 == 0.0
+
+
+def test_multiset_counts_repeats():
+    prf = multiset_prf(["a", "a", "b"], ["a", "c"])
+    assert (prf.tp, prf.predicted, prf.gold) == (1, 3, 2)
+
+
+def test_segment_scores_boundaries_not_strings():
+    gold = [["责任督学", "进", "校园"]]
+    assert spans(gold[0]) == {(0, 4), (4, 5), (5, 7)}
+    prf = score(lambda s: ["责任", "督学", "进", "校园"], gold)
+    assert (prf.tp, prf.predicted, prf.gold) == (2, 4, 3)
+
+
+def test_record_scoring_pairs_and_priorities():
+    gold = {"officials": [{"name": "周明", "titles": ["局长", "党组书记"], "roles": ["spoke"]}],
+            "dates": [{"value": "2024-02-20", "type": "event"}],
+            "priorities": [{"text": "校舍安全隐患排查", "topic": "safety"}],
+            "region": {"province": "江苏省", "city": None, "county": None}, "doc_number": None}
+    got = {"officials": [{"name": "周明", "titles": ["局长"], "roles": ["spoke", "attended"]},
+                         {"name": "郑主任", "titles": [], "roles": ["mentioned"]}],
+           "staff": [], "dates": [{"value": "2024-02-20", "type": "reference"}],
+           "priorities": [{"text": "校舍安全隐患", "topic": "safety"}],
+           "region": {"province": "江苏省", "city": "南京市", "county": None}, "doc_number": None}
+    scores = RecordScores()
+    score_record(scores, "doc", got, gold)
+    name, titles, roles = (scores.fields[f"officials.{k}"] for k in ("name", "titles", "roles"))
+    assert (name.tp, name.predicted, name.gold) == (1, 2, 1)
+    assert (titles.tp, titles.predicted, titles.gold) == (1, 1, 2)
+    assert (roles.tp, roles.predicted, roles.gold) == (1, 3, 1)
+    assert scores.fields["dates"].tp == 0 and scores.fields["dates (value only)"].tp == 1
+    assert scores.fields["priorities"].tp == 1
+    assert scores.accuracy["region.province"] == [True] and scores.accuracy["region.city"] == [False]
+
+
+def test_cli_evaluate_records_on_a_small_gold_dir(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text("某县召开督导工作会议\n来源：某县教育局 2024-03-01\n会议于3月1日召开。\n", "utf-8")
+    (tmp_path / "a.json").write_text(json.dumps(
+        {"officials": [], "dates": [{"value": "2024-03-01", "type": "event"}], "priorities": []}), "utf-8")
+    assert main(["evaluate", "records", "--corpus", str(tmp_path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["documents"] == 1 and "dates" in out["fields"]
+
+
+def test_cli_evaluate_reports_missing_gold(tmp_path, capsys):
+    assert main(["evaluate", "pages", "--corpus", str(tmp_path / "nowhere")]) == 3
+    assert "gold data not found" in capsys.readouterr().err
