@@ -8,14 +8,17 @@ with a title but no action (刘志宏书记“…”要求) is only mentioned.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
+from ..labels import ROLES
 from ..record import Official, Staff
 
 SURNAMES = (
     "习 欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 司徒 夏侯 端木 "
-    "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 彭 曾 肖 田 董 袁 潘 于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆 汪 范 金 石 廖 贾 夏 韦 付 傅 方 白 邹 孟 熊 秦 邱 江 尹 薛 闫 阎 段 雷 侯 龙 史 陶 黎 贺 顾 毛 郝 龚 邵 万 钱 严 覃 武 戴 莫 孔 向 汤 常 温 康 施 文 牛 樊 葛 邢 安 齐 易 乔 伍 庞 颜 倪 庄 聂 章 鲁 岳 翟 殷 詹 申 欧 耿 关 兰 焦 俞 左 柳 甘 祝 包 宁 尚 符 舒 阮 柯 纪 梅 童 凌 毕 单 季 裴 霍 涂 成 苗 谷 盛 曲 翁 冉 骆 蓝 路 游 辛 靳 管 柴 蒙 鲍 华 喻 祁 蒲 房 滕 屈 饶 解 牟 艾 尤 阳 时 穆 农 司 卓 古 吉 缪 简 车 项 连 芦 麦 褚 娄 窦 戚 岑 景 党 宫 费 卜 冷 晏 席 卫 米 柏 宗 瞿 桂 全 佟 应 臧 闵 苟 邬 边 卞 姬 师 和 仇 栾 隋 商 刁 沙 荣 巫 寇 桑 郎 甄 丛 仲 虞 敖 巩 明 佘 池 查 麻 苑 迟 邝 官 封 谈 匡 鞠 惠 荆 乐 冀 郁 胥 南 班 储 原 栗 燕 楚 鄢 劳 谌 奚 皮 粟 冼 蔺 楼 盘 满 闻 位 厉 伊 仝 区 郜 海 阚 花 权 强 帅 屠 豆 朴 盖 练 廉 禹 井 祖 漆 巴 丰 支 卿 国 狄 平 计 索 宣 晋 相 初 门 云 容 敬 来 扈 晁 芮 都 普 阙 浦 戈 伏 鹿 薄 邸 雍 辜 羊 阿 乌 母 裘 亓 修 邰 赫 杭 况 那 宿 鲜 印 逯 隆 茹 诸 战 慎 危 玉 银 亢 嵇 公 哈 湛 宾 戎 勾 茅 利 於 呼 居 揭 干 但 尉 冶 斯 元 束 檀 衣 信 展 阴 昝 智 幸 奉 植 衡 富 尧 闭 由"
+    "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 彭 曾 肖 田 董 袁 潘 于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆 汪 范 金 石 廖 贾 夏 韦 付 傅 方 白 邹 孟 熊 秦 邱 江 尹 薛 闫 阎 段 雷 侯 龙 史 陶 黎 贺 顾 毛 郝 龚 邵 万 钱 严 覃 武 戴 莫 孔 向 汤 常 温 康 施 文 牛 樊 葛 邢 安 齐 易 乔 伍 庞 颜 倪 庄 聂 章 鲁 岳 翟 殷 詹 申 欧 耿 关 兰 焦 俞 左 柳 甘 祝 包 宁 尚 符 舒 阮 柯 纪 梅 童 凌 毕 单 季 裴 霍 涂 成 苗 谷 盛 曲 翁 冉 骆 蓝 路 游 辛 靳 管 柴 蒙 鲍 华 喻 祁 蒲 房 滕 屈 饶 解 牟 艾 尤 阳 时 穆 农 司 卓 古 吉 缪 简 车 项 连 芦 麦 褚 娄 窦 戚 岑 景 党 宫 费 卜 冷 晏 席 卫 米 柏 宗 瞿 桂 全 佟 应 臧 闵 苟 邬 边 卞 姬 师 仇 栾 隋 商 刁 沙 荣 巫 寇 桑 郎 甄 丛 仲 虞 敖 巩 明 佘 池 查 麻 苑 迟 邝 官 封 谈 匡 鞠 惠 荆 乐 冀 郁 胥 南 班 储 原 栗 燕 楚 鄢 劳 谌 奚 皮 粟 冼 蔺 楼 盘 满 闻 位 厉 伊 仝 区 郜 海 阚 花 权 强 帅 屠 豆 朴 盖 练 廉 禹 井 祖 漆 巴 丰 支 卿 国 狄 平 计 索 宣 晋 相 初 门 云 容 敬 来 扈 晁 芮 都 普 阙 浦 戈 伏 鹿 薄 邸 雍 辜 羊 阿 乌 母 裘 亓 修 邰 赫 杭 况 那 宿 鲜 印 逯 隆 茹 诸 战 慎 危 玉 银 亢 嵇 公 哈 湛 宾 戎 勾 茅 利 於 呼 居 揭 干 但 尉 冶 斯 元 束 檀 衣 信 展 阴 昝 智 幸 奉 植 衡 富 尧 闭 由 赖 凤 扶 郦 萧 禤 招 蔚 牧 逄 禄 肇 郗 乜 丘 操 粘 旷 竺 库"
 ).split()
 _COMPOUND = tuple(s for s in SURNAMES if len(s) == 2)
 _SINGLE = "".join(s for s in SURNAMES if len(s) == 1)
@@ -23,36 +26,59 @@ _SINGLE = "".join(s for s in SURNAMES if len(s) == 1)
 # Heads of title words: a title ends in one of these.
 TITLE_HEADS = (
     "常务副主任 副主任 主任 副书记 书记 党组书记 党委书记 副局长 局长 副厅长 厅长 副部长 部长 副省长 省长 副市长 市长 "
-    "副县长 县长 副区长 区长 副镇长 镇长 副乡长 乡长 副校长 校长 副院长 院长 副处长 处长 副科长 科长 副主席 主席 "
-    "副秘书长 秘书长 总督学 副总督学 督学 督导员 副组长 组长 组员 成员 委员 常委 副总监 总监 调研员 巡视员 专员 干事 "
-    "主任督学 副园长 园长 副所长 所长 负责人 同志 代表 总督导 督导"
+    "副县长 县长 副区长 区长 副镇长 镇长 副乡长 乡长 副校长 校长 副院长 院长 副处长 处长 副科长 科长 副股长 股长 "
+    "副主席 主席 副秘书长 秘书长 总督学 副总督学 督学 督导员 副组长 组长 组员 成员 委员 常委 副总监 总监 调研员 巡视员 "
+    "专员 干事 主任督学 副园长 园长 副所长 所长 负责人 总督导 副馆长 馆长 副会长 会长 副理事长 理事长 教研员 主任科员"
 ).split()
 TITLE_HEAD_RE = "|".join(sorted(map(re.escape, TITLE_HEADS), key=len, reverse=True))
-# What a person does right after the name, mapped to a role.
+TITLE_END_RE = re.compile(rf"(?:{TITLE_HEAD_RE})(?:同志)?")
+ENDS_IN_TITLE_RE = re.compile(rf"(?:{TITLE_HEAD_RE})$")
+# What a person does after the name, mapped to a role. Order is the order roles are listed in.
 ROLE_CUES = (
     ("presided", r"主持"),
-    ("led_inspection", r"带队|率队|率(?:领)?[^，。；]{0,20}(?:督导组|检查组|调研组|工作组|专家组)|任组长|一行"),
-    ("reported", r"汇报|(?:就[^，。；]{1,24}?)?(?:作|做)(?:了)?[^，。；]{0,12}(?:安排|部署|报告|说明|解读)|通报|"
-                 r"介绍(?:了)?[^，。；]{0,12}情况|解读"),
-    ("spoke", r"讲话|指出|强调|要求|表示|提出|致辞|发言|说|总结|点评|寄语|希望|作动员|动员|讲"),
-    ("attended", r"出席|参加|陪同|列席|参会|到会"),
+    ("led_inspection", r"带队|率队|(?:带领|率领|率)[^，。；]{0,20}?(?:督导组|检查组|调研组|工作组|专家组|评估组|督学|人员)|"
+                       r"任组长|担任组长|一行"),
+    ("reported", r"汇报|(?:就[^，。；]{1,24}?)?(?:作|做)了?[^，。；]{0,16}?(?:安排|部署|报告|说明|解读)|通报|"
+                 r"介绍了?[^，。；]{0,12}情况|解读"),
+    ("spoke", r"讲话|指出|强调|要求|表示|提出|致辞|发言|说|总结|点评|寄语|希望|动员|讲|交流|回答|介绍"),
+    ("attended", r"出席|参加|陪同|列席|参会|到会|参与"),
 )
 ACTION_RE = re.compile("|".join(f"(?P<{role}>{rx})" for role, rx in ROLE_CUES))
+# Phrases whose verbs are not the person's own act: 听取…汇报, 受到通报表扬.
+NOT_OWN_ACT_RE = re.compile(r"听取[^，。；]{0,20}?(?:汇报|报告|意见|介绍)|受到[^，。；]{0,12}|予以[^，。；]{0,8}|"
+                            r"在[^，。；]{1,16}?(?:中|上|时|后|期间|之际)")
+STRONG_AFTER_RE = re.compile(rf"[，。；、,;（(）)]|同志|{ACTION_RE.pattern}")
+BRACKET_TITLE_RE = re.compile(rf"(?:同志)?[（(]([^）)]{{2,60}}?(?:{TITLE_HEAD_RE}))[）)]")
+CUE_RE = re.compile(rf"(?:同志)?(?:{ACTION_RE.pattern})|{BRACKET_TITLE_RE.pattern}|同志")
 NAME_CORE = rf"(?:{'|'.join(_COMPOUND)}|[{_SINGLE}])[\u4e00-\u9fff]{{1,2}}"
-# What may follow a name: an action cue, 同志, or a bracketed title.
-CUE_RE = re.compile(rf"(?:同志)?(?:{ACTION_RE.pattern})|(?:同志)?[（(][^）)]{{2,60}}(?:{TITLE_HEAD_RE})[）)]|同志")
 LEFT_BOUNDARY = set("。；！？\n，,、：:“”\"'（(）) \t|")
 LEFT_FUNCTION_WORDS = set("由请经据向对与和及同暨")
 # Name followed by a title (刘志宏书记, 习近平总书记): a mention.
-NAME_TITLE_RE = re.compile(rf"(?P<name>{NAME_CORE})(?P<title>总书记|书记|局长|厅长|主任|县长|市长|省长|部长|督学|校长|园长)(?![\u4e00-\u9fff]{{0,1}}(?:{TITLE_HEAD_RE}))")
-SURNAME_TITLE_RE = re.compile(rf"(?P<surname>{'|'.join(_COMPOUND)}|[{_SINGLE}])(?P<head>局长|厅长|主任|书记|县长|市长|校长|督学|组长|部长|处长|科长)")
+NAME_TITLE_RE = re.compile(
+    rf"(?P<name>{NAME_CORE})(?P<title>总书记|书记|局长|厅长|主任|县长|市长|省长|部长|督学|校长|园长)"
+    rf"(?![\u4e00-\u9fff]?(?:{TITLE_HEAD_RE}))")
+SURNAME_TITLE_RE = re.compile(
+    rf"(?P<surname>{'|'.join(_COMPOUND)}|[{_SINGLE}])(?P<head>局长|厅长|主任|书记|县长|市长|校长|督学|组长|部长|处长|科长)")
+CONTACT_RE = re.compile(r"联系人[:：]\s*(?:[^\s；;，,：:]{2,30}?[\s ]+)?")
+LIST_JOIN_RE = re.compile(r"[、和及]")
 CLAUSE_BREAK = "。；！？\n"
 CHAIN_SPLIT_RE = re.compile(r"[、，,]")
-NOT_NAME_CHARS = set("的了在和与及对为是将把被从向到等各全本我你他她它这那有无不也都就并又所会议上下中要人们员体"
-                     "部组委区县市省镇乡村级者师生校局处科股队团社司厅府院室办班副正总务")
+# A title part starts after these: 督导组由…, 会议议程：…, 会上，….
+CHAIN_CUT_RE = re.compile(r"^.*(?:(?<![自理])由(?!于)|[：:]|会上|期间)")
+LEADING_WORDS_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9]*(?:随后|最后|同时|此外|其中|并|以及|和|及|而|但|另外|据|经|请)?")
+NOT_TITLE_RE = re.compile(r"对|开展|召开|进行|举行|参加|出席|听取|的|是|在|他|她|你|像|决心")
+# Surname + form of address: 付小姐, 冯警官 — a person, but not named.
+ADDRESS_FORMS = ("先生", "女士", "小姐", "阿姨", "阿婆", "老师", "师傅", "经理", "警官", "同学", "大爷", "大妈",
+                 "老人", "医生", "律师", "记者", "总", "工", "姐", "哥", "叔", "伯", "婆", "爷", "某", "某某")
+NOT_NAME_CHARS = set("的了在与及于对为是将把被从到等各本我你他她它这那有无不也都就并又所会议上下要们员体"
+                     "去样说让给像使得着过很最更再曾已多次些么什如此而但却因"
+                     "部组委区县市省镇乡村级者校局处科股队团社司厅府院室办班副总务")
+COMMON_WORD_FREQ = 100
+CONJUNCTION_SURNAMES = set("同由")
+STAFF_LABELS = r"记者|通讯员|摄影|摄像|图片|责任编辑|编辑|责编|撰稿|供稿|审核|审校|校对|终审|发布者|作者"
 STAFF_RE = re.compile(
-    r"(?P<label>记者|通讯员|摄影|摄像|图片|责任编辑|编辑|责编|撰稿|供稿|审核|审校|校对|终审|发布者|作者)\s*[:：]?\s*"
-    r"(?P<names>(?:{name}(?:[\s、，,]+)?){{1,4}})".format(name=r"[\u4e00-\u9fff]{2,4}")
+    rf"(?P<label>{STAFF_LABELS})\s*[:：]?\s*"
+    rf"(?P<names>(?:(?!{STAFF_LABELS})[\u4e00-\u9fff]{{2,4}}(?:[\s、，,]+)?){{1,4}})"
 )
 STAFF_ROLE = {"记者": "reporter", "通讯员": "reporter", "撰稿": "author", "供稿": "author", "作者": "author",
               "摄影": "photographer", "摄像": "photographer", "图片": "photographer", "责任编辑": "editor",
@@ -62,12 +88,15 @@ ORG_HINT_RE = re.compile(r"(?:省|市|县|区|州|盟|旗|镇|乡|局|厅|部|�
 
 
 @dataclass
-class _Person:
+class _Mention:
+    """One place a person is named, with what the text says there."""
+
     name: str
     start: int
-    end: int
+    end: int  # end of the name and of any bracketed title after it
     titles: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
+    chain_start: int = -1
 
 
 def find_officials(text: str, boundaries: set[int] | None = None) -> tuple[list[Official], list[Staff]]:
@@ -76,54 +105,205 @@ def find_officials(text: str, boundaries: set[int] | None = None) -> tuple[list[
     ``boundaries`` are word starts from the segmenter: a name must begin at one.
     """
     staff, staff_spans = _find_staff(text)
-    people: dict[str, _Person] = {}
-    order: list[str] = []
-
-    def person(name: str, start: int) -> _Person:
-        if name not in people:
-            people[name] = _Person(name, start, start + len(name))
-            order.append(name)
-        return people[name]
-
-    for m in CUE_RE.finditer(text):
-        found = _name_before(text, m.start(), boundaries)
-        if found is None or _inside(found[0], staff_spans):
-            continue
-        start, end = found
-        titles = _titles_before(text, start)
-        after_titles, after_end = _titles_after(text, end)
-        roles = _roles_after(text, after_end)
-        if not titles and not after_titles and not roles:
-            continue
-        p = person(text[start:end], start)
-        _extend(p.titles, titles + after_titles)
-        _extend(p.roles, roles)
-
-    for m in NAME_TITLE_RE.finditer(text):
-        name, start = m.group("name"), m.start("name")
-        if _inside(start, staff_spans) or not _name_shape(name) or (start and text[start - 1].isdigit()):
-            continue
-        if name in people:
-            continue
-        p = person(name, start)
-        _extend(p.titles, [m.group("title")])
-
-    # Surname + title (李局长) refers back to the person with that surname and title head.
-    for m in SURNAME_TITLE_RE.finditer(text):
-        surname, head = m.group("surname"), m.group("head")
-        after = text[m.end():m.end() + 12]
-        candidates = [p for p in people.values() if p.name.startswith(surname)
-                      and any(t.endswith(head) for t in p.titles)]
-        if len(candidates) == 1:
-            _extend(candidates[0].roles, _roles_after(text, m.end()) if ACTION_RE.match(after) else [])
-
-    officials = []
-    for name in order:
-        p = people[name]
-        roles = [r for r in ("presided", "spoke", "attended", "reported", "led_inspection") if r in p.roles]
-        officials.append(Official(name=p.name, titles=p.titles, roles=roles or ["mentioned"], span=(p.start, p.end)))
+    finder = _Finder(text, boundaries, staff_spans)
+    mentions = finder.titled() + finder.cued() + finder.contacts()
+    mentions = finder.with_list_members(mentions)
+    _share_roles_along_lists(text, mentions)
+    mentions += finder.name_title_mentions({m.name for m in mentions})
+    people = _merge(mentions)
+    finder.add_later_mentions(people)
+    finder.add_surname_references(people)
+    officials = [Official(name=p.name, titles=p.titles,
+                          roles=[r for r in ROLES if r in p.roles] or ["mentioned"],
+                          span=(p.start, p.start + len(p.name)))
+                 for p in people]
     officials.sort(key=lambda o: o.span[0])
     return officials, staff
+
+
+class _Finder:
+    def __init__(self, text: str, boundaries: set[int] | None, excluded: list[tuple[int, int]]):
+        self.text = text
+        self.boundaries = boundaries
+        self.excluded = excluded
+
+    def titled(self) -> list[_Mention]:
+        """Names right after a title chain: 县教育局党组书记、局长高振宇…"""
+        out = []
+        for m in TITLE_END_RE.finditer(self.text):
+            span = self._name_at(m.end())
+            if span is None:
+                continue
+            titles, chain_start = _titles_before(self.text, span[0])
+            if titles:
+                out.append(self._mention(span, titles, chain_start))
+        return out
+
+    def cued(self) -> list[_Mention]:
+        """Names right before what the person did or a bracketed title: 李明指出, 李明（局长）."""
+        out = []
+        for m in CUE_RE.finditer(self.text):
+            span = _name_before(self.text, m.start(), self.boundaries)
+            if span is None:
+                continue
+            titles, chain_start = _titles_before(self.text, span[0])
+            mention = self._mention(span, titles, chain_start)
+            if mention.titles or mention.roles:
+                out.append(mention)
+        return out
+
+    def contacts(self) -> list[_Mention]:
+        """联系人：县人民政府教育督导室 牛卫平."""
+        out = []
+        for m in CONTACT_RE.finditer(self.text):
+            span = self._name_at(m.end())
+            if span:
+                out.append(_Mention(self.text[span[0]:span[1]], span[0], span[1]))
+        return out
+
+    def with_list_members(self, mentions: list[_Mention]) -> list[_Mention]:
+        """Names listed after a titled name share its titles: 督学刘春燕、王建参加…"""
+        out = []
+        for mention in sorted(mentions, key=lambda m: m.start):
+            out.append(mention)
+            current = mention
+            while True:
+                join = LIST_JOIN_RE.match(self.text, current.end)
+                span = self._name_at(join.end()) if join else None
+                if span is None or self.text[span[1]:span[1] + 1] in "（(":
+                    break
+                current = self._mention(span, list(mention.titles), join.start())
+                out.append(current)
+        return out
+
+    def name_title_mentions(self, known: set[str]) -> list[_Mention]:
+        """刘志宏书记 / 习近平总书记: a name with a title word, no chain."""
+        out = []
+        for m in NAME_TITLE_RE.finditer(self.text):
+            name, start = m.group("name"), m.start("name")
+            if name in known or self._excluded(start) or not _plausible_name(name):
+                continue
+            if self.boundaries is not None:
+                if start not in self.boundaries or m.end("name") not in self.boundaries:
+                    continue
+            elif start and self.text[start - 1] not in LEFT_BOUNDARY | LEFT_FUNCTION_WORDS:
+                continue
+            if start and self.text[start - 1].isdigit():
+                continue
+            mention = _Mention(name, start, start + len(name), [m.group("title")])
+            mention.roles = _roles_after(self.text, m.end(), immediate=True)
+            out.append(mention)
+        return out
+
+    def add_later_mentions(self, people: list[_Mention]) -> None:
+        """李明指出 … 李明强调: every place the full name recurs adds what the person did there."""
+        longer = {p.name: [q.name for q in people if q.name != p.name and q.name.startswith(p.name)] for p in people}
+        for person in people:
+            for m in re.finditer(re.escape(person.name), self.text):
+                if m.start() == person.start or self._excluded(m.start()) or any(
+                        self.text.startswith(other, m.start()) for other in longer[person.name]):
+                    continue
+                after, end = _titles_after(self.text, m.end())
+                _extend(person.titles, after)
+                _extend(person.roles, _roles_after(self.text, end))
+
+    def add_surname_references(self, people: list[_Mention]) -> None:
+        """李局长指出 refers back to the one 李 whose title ends in 局长."""
+        for m in SURNAME_TITLE_RE.finditer(self.text):
+            surname, head = m.group("surname"), m.group("head")
+            candidates = [p for p in people if p.name.startswith(surname) and p.name != m.group(0)
+                          and any(t.endswith(head) for t in p.titles)]
+            if len(candidates) == 1:
+                _extend(candidates[0].roles, _roles_after(self.text, m.end()))
+
+    def _mention(self, span: tuple[int, int], titles: list[str], chain_start: int) -> _Mention:
+        start, end = span
+        after, after_end = _titles_after(self.text, end)
+        mention = _Mention(self.text[start:end], start, after_end, titles + after, chain_start=chain_start)
+        mention.roles = _roles_after(self.text, after_end)
+        if re.search(r"组长由$", self.text[max(0, chain_start - 3):chain_start]) and \
+                self.text.startswith("担任", after_end):
+            _extend(mention.roles, ["led_inspection"])
+        return mention
+
+    def _name_at(self, start: int) -> tuple[int, int] | None:
+        """The most plausible name beginning at ``start``, judged by what follows it.
+
+        A name followed by punctuation or a verb of office stands on its own; otherwise the
+        segmenter must also end a word where the name ends (督导室主任何志强对…).
+        """
+        if self._excluded(start):
+            return None
+        best, best_rank = None, None
+        for length in (2, 3, 4):
+            end = start + length
+            if end > len(self.text) or not _plausible_name(self.text[start:end]):
+                continue
+            word_end = self.boundaries is None or end in self.boundaries or end == len(self.text)
+            is_strong = bool(STRONG_AFTER_RE.match(self.text, end))
+            if not (is_strong or word_end):
+                continue
+            rank = (is_strong, word_end, length == 3)
+            if best_rank is None or rank > best_rank:
+                best, best_rank = (start, end), rank
+        return best
+
+    def _excluded(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.excluded)
+
+
+def _merge(mentions: list[_Mention]) -> list[_Mention]:
+    """One entry per name, at its first mention, with titles and roles gathered in order."""
+    people: dict[str, _Mention] = {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        person = people.setdefault(m.name, _Mention(m.name, m.start, m.end))
+        _extend(person.titles, m.titles)
+        _extend(person.roles, m.roles)
+    return list(people.values())
+
+
+def _share_roles_along_lists(text: str, mentions: list[_Mention]) -> None:
+    """县教育局党组书记、局长覃志远，副局长莫丽华分别带队: the verb at the end is everyone's."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    for left, right in zip(reversed(ordered[:-1]), reversed(ordered[1:])):
+        gap_start = right.chain_start if right.chain_start >= 0 else right.start
+        if not left.roles and left.end <= gap_start and re.fullmatch(r"[，,、和及与\s]*", text[left.end:gap_start]):
+            left.roles = list(right.roles)
+
+
+def _plausible_name(name: str) -> bool:
+    """Name-shaped and not an ordinary dictionary word (高质量, 强化), unless the dictionary calls it a name."""
+    from ..text.segment import tokenizer
+
+    if not _name_shape(name) or ENDS_IN_TITLE_RE.search(name) or name.endswith(ADDRESS_FORMS):
+        return False
+    if name[0] in CONJUNCTION_SURNAMES and tokenizer().FREQ.get(name[1:], 0) > COMMON_WORD_FREQ:
+        return False  # 同时…, 由相关…: a function word, not the surname
+    return tokenizer().FREQ.get(name, 0) <= COMMON_WORD_FREQ or name in _dictionary_names()
+
+
+@cache
+def _dictionary_names() -> frozenset[str]:
+    """Frequent words jieba's dictionary tags as person names (杨建华), cached beside the prefix dictionary."""
+    from ..cache import cache_dir, write_atomic
+    from ..text.segment import _jieba_dict_path, _jieba_dict_stamp
+
+    folder = cache_dir()
+    path = folder / f"names-{hashlib.sha1(_jieba_dict_stamp().encode()).hexdigest()[:12]}.txt" if folder else None
+    if path is not None and path.exists():
+        return frozenset(path.read_text("utf-8").split())
+    names = []
+    with open(_jieba_dict_path(), encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) == 3 and parts[2].startswith("nr") and int(parts[1]) > COMMON_WORD_FREQ:
+                names.append(parts[0])
+    if path is not None:
+        try:
+            write_atomic(path, "\n".join(names).encode("utf-8"))
+        except OSError:
+            pass
+    return frozenset(names)
 
 
 def _name_shape(name: str) -> bool:
@@ -145,65 +325,72 @@ def _name_before(text: str, cue: int, boundaries: set[int] | None = None) -> tup
         start = cue - length
         if start < 0:
             break
-        if not _name_shape(text[start:cue]) or (boundaries is not None and start not in boundaries):
+        if not _plausible_name(text[start:cue]) or (boundaries is not None and start not in boundaries):
             continue
         before = text[start - 1] if start else "\n"
         if before.isdigit():
             continue
-        if (before in LEFT_BOUNDARY or before in LEFT_FUNCTION_WORDS
-                or re.search(rf"(?:{TITLE_HEAD_RE})$", text[max(0, start - 8):start])):
+        if before in LEFT_BOUNDARY or before in LEFT_FUNCTION_WORDS or ENDS_IN_TITLE_RE.search(text[max(0, start - 8):start]):
             best = (start, cue)
     return best
 
 
-def _titles_before(text: str, start: int) -> list[str]:
-    """The title chain that ends right before the name, split on 、 and ，."""
+def _titles_before(text: str, start: int) -> tuple[list[str], int]:
+    """The title chain that ends right before the name, split on 、 and ，, and where it starts."""
     i = start
     while i > 0 and text[i - 1] not in CLAUSE_BREAK:
         i -= 1
-    clause = text[i:start]
-    parts = CHAIN_SPLIT_RE.split(clause)
-    if not parts or not re.search(rf"(?:{TITLE_HEAD_RE})$", parts[-1]):
-        return []
-    chain = []
-    for part in reversed(parts):
-        part = part.strip()
-        part = re.sub(r"^(?:由|经|请|据|会上|会议由|随后|最后|同时|此外|其中|并由)", "", part)
-        if not part or not re.search(rf"(?:{TITLE_HEAD_RE})$", part) or len(part) > 40:
+    chain: list[str] = []
+    chain_start = start
+    pos = start
+    for part in reversed(CHAIN_SPLIT_RE.split(text[i:start])):
+        part_start = pos - len(part)
+        pos = part_start - 1
+        stripped = part.strip()
+        if not stripped or not ENDS_IN_TITLE_RE.search(stripped):
             break
-        if ACTION_RE.search(part) and not re.fullmatch(rf"[^，。]*?(?:{TITLE_HEAD_RE})", part):
+        cut = CHAIN_CUT_RE.match(stripped)
+        title = stripped[cut.end():] if cut else stripped
+        title = title[LEADING_WORDS_RE.match(title).end():]
+        if not title or len(title) > 30 or NOT_TITLE_RE.search(title) or not ENDS_IN_TITLE_RE.search(title):
             break
-        chain.append(part)
+        chain.append(title)
+        chain_start = part_start + len(part) - len(title)
+        if cut:
+            break
     chain.reverse()
-    return [t for t in chain if t not in ("同志",)]
+    return chain, chain_start
 
 
 def _titles_after(text: str, end: int) -> tuple[list[str], int]:
     """Titles in brackets right after the name: 李明（市教育局局长）, and 同志."""
-    m = re.match(rf"(?:同志)?[（(]([^）)]{{2,60}})[）)]", text[end:])
-    if m and re.search(rf"(?:{TITLE_HEAD_RE})$", m.group(1)):
-        return [t.strip() for t in CHAIN_SPLIT_RE.split(m.group(1)) if t.strip()], end + m.end()
+    m = BRACKET_TITLE_RE.match(text, end)
+    if m:
+        return [t.strip() for t in CHAIN_SPLIT_RE.split(m.group(1)) if t.strip()], m.end()
     if text.startswith("同志", end):
         return [], end + 2
     return [], end
 
 
-def _roles_after(text: str, end: int) -> list[str]:
+def _roles_after(text: str, end: int, immediate: bool = False) -> list[str]:
     """Roles named by the verbs of the clause that follows the name.
 
     The clause ends at a full stop, or at a comma unless what follows goes on with
-    the same subject (…出席会议，并讲话).
+    the same subject (…出席会议，并讲话). With ``immediate`` the clause must open with
+    the verb (刘志宏书记“四个领先”要求: 要求 is a noun there).
     """
     stop = end
     while stop < len(text) and stop - end < 60:
         ch = text[stop]
-        if ch in "。；！？\n":
+        if ch in CLAUSE_BREAK:
             break
-        if ch in "，," and not re.match(r"[，,]\s*(?:并|并且|同时|还|随后|又)", text[stop:]):
+        if ch in "，," and not re.match(r"[，,]\s*(?:并|并且|同时|还|随后|又|要求|强调|指出|表示|希望|提出)", text[stop:]):
+            break
+        if ch in "、" and stop == end:
             break
         stop += 1
-    clause = text[end:stop]
-    if not ACTION_RE.match(clause):
+    clause = NOT_OWN_ACT_RE.sub(lambda m: "　" * len(m.group(0)), text[end:stop])
+    if immediate and not ACTION_RE.match(clause.lstrip("　")):
         return []
     return list(dict.fromkeys(m.lastgroup for m in ACTION_RE.finditer(clause) if m.start() <= 30))
 

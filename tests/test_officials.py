@@ -1,0 +1,70 @@
+"""Officials in the ways announcements write about them (fictitious people)."""
+import pytest
+
+from policytext import extract_text
+from policytext.extractors.officials import find_officials
+from policytext.text.segment import tokenize
+
+
+def people(text):
+    found, staff = find_officials(text, {start for _, start, _ in tokenize(text)})
+    for o in found:
+        assert text[o.span[0]:o.span[1]] == o.name
+    return {o.name: o for o in found}, staff
+
+
+def test_title_chain_then_name_without_a_verb_after():
+    found, _ = people("县教育局党组书记、局长，县人民政府教育督导委员会副主任祁昌明对专项督导工作负总责。")
+    assert found["祁昌明"].titles == ["县教育局党组书记", "局长", "县人民政府教育督导委员会副主任"]
+    assert found["祁昌明"].roles == ["mentioned"]
+
+
+def test_names_split_by_the_segmenter_are_whole():
+    found, _ = people("县人民政府教育督导室主任赖文斌表示，将于明年组织复查。督导室主任何雨桐对本计划负总责。")
+    assert set(found) == {"赖文斌", "何雨桐"}
+    assert found["赖文斌"].roles == ["spoke"]
+
+
+def test_listed_names_share_titles_and_the_closing_verb():
+    found, _ = people("县教育局党组书记、局长覃立新，副局长莫婉清分别带队到各镇学校开展督导。"
+                      "市政府教育督导室督学孙雅琪、王越参加督导。")
+    assert found["覃立新"].roles == found["莫婉清"].roles == ["led_inspection"]
+    assert found["王越"].titles == ["市政府教育督导室督学"]
+    assert found["王越"].roles == ["attended"]
+
+
+def test_later_mentions_and_surname_references_merge():
+    found, _ = people("督导组由省人民政府督学尹向东任组长。尹向东在反馈会上指出，要抓好整改。尹组长还要求各校建立台账。")
+    assert list(found) == ["尹向东"]
+    assert found["尹向东"].roles == ["spoke", "led_inspection"]
+
+
+def test_verbs_inside_other_phrases_are_not_the_persons():
+    found, _ = people("县人民政府副县长、县人民政府教育督导委员会主任甘雨晴将定期听取督导工作汇报。"
+                      "县第一中学校长钟立平在课后服务方面的做法受到通报表扬。")
+    assert found["甘雨晴"].roles == ["mentioned"]
+    assert found["钟立平"].roles == ["mentioned"]
+
+
+@pytest.mark.parametrize("text", [
+    "付小姐表示不是不接受涨价。",
+    "各校要强化督学队伍建设，做好片区责任督学聘任。",
+    "抽调县级督学和幼教专干组成督导组。",
+    "参会人员须于3月1日前报到，各责任督学须全程参加。",
+])
+def test_no_person_where_there_is_none(text):
+    found, _ = people(text)
+    assert found == {}
+
+
+def test_reporters_are_staff_not_officials():
+    found, staff = people("县教育局局长邝文轩出席会议并讲话。（记者 柏雨涵 通讯员 卓一凡）")
+    assert list(found) == ["邝文轩"]
+    assert [(s.name, s.role) for s in staff] == [("柏雨涵", "reporter"), ("卓一凡", "reporter")]
+
+
+def test_extracted_record_carries_officials_with_spans():
+    record = extract_text("某县召开督导工作会议\n来源：某县教育局 2024-03-01\n"
+                          "3月1日，县教育局副局长詹可欣主持会议，县人民政府教育督导室主任沈墨林通报了督导情况。\n")
+    roles = {o.name: o.roles for o in record.officials}
+    assert roles == {"詹可欣": ["presided"], "沈墨林": ["reported"]}
