@@ -1,11 +1,15 @@
 """Dates and periods in the body, normalised to ISO, typed, relative ones resolved.
 
-Typing follows the record contract: ``deadline`` for …前完成 / 截至…, ``period`` for
-ranges and 为期…, ``reference`` for years and months the text talks about, ``event``
-for days on which something happened.
+Typing follows the record contract: ``deadline`` for …前完成 / 截止…, ``period`` for
+ranges and 为期…, ``reference`` for years, halves and months the text talks about
+(and 截至… "as of"), ``event`` for days and months on which something happens, and
+``publish`` for the date that signs the document. Dates written without a year take the
+publish date's year, or the previous one when they would otherwise lie months ahead
+of publication in a sentence that does not look forward.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -13,147 +17,276 @@ from dataclasses import dataclass
 from ..datestr import CN_NUM, cn_number, iso
 from ..record import DateMention
 
-_D = r"(?:[0-3]?[0-9])"
-_M = r"(?:[01]?[0-9])"
-_Y = r"(?:(?:19|20)[0-9]{2})"
+_D = r"[0-3]?[0-9]"
+_M = r"[01]?[0-9]"
+_Y = r"(?:19|20)[0-9]{2}"
 _CN = f"[{CN_NUM}]"
-TIME_SUFFIX = r"(?:\s*(?:[0-2]?[0-9][:：][0-5][0-9](?:[:：][0-5][0-9])?)|上午|下午|晚上|晚|早上|中午|凌晨|全天)?"
-RANGE_SEP = r"\s*(?:至|到|—{1,2}|－|-|~|～|―)\s*"
+RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "明年": 1, "去年": -1, "上年": -1, "前年": -2}
+_RY = "|".join(RELATIVE_YEARS)
+YEAR = rf"(?:(?P<y>{_Y})\s*年|(?P<ry>{_RY}))"
+YEAR2 = rf"(?:(?P<y2>{_Y})\s*年)"
+TIME_SUFFIX = r"(?:\s*[0-2]?[0-9][:：][0-5][0-9](?:[:：][0-5][0-9])?|上午|下午|晚上|晚|早上|中午|凌晨|全天)?"
+TO = r"\s*(?:起\s*)?(?:至|到|—{1,2}|－|-|~|～|―)\s*"
+MONTH_PART = r"(?:份)?(?P<part>上旬|中旬|下旬|底|初|末)?"
+HALF = r"(?P<half>上半年|下半年|第?[一二三四1-4]季度)"
 
 PATTERNS: list[tuple[str, re.Pattern]] = [
-    # 2024年3月5日至3月10日 / 2024年3月5日至10日 / 2024年3月至5月
-    ("ymd_range", re.compile(
-        rf"({_Y})\s*年\s*({_M})\s*月\s*({_D})\s*[日号]?{RANGE_SEP}(?:({_Y})\s*年\s*)?(?:({_M})\s*月\s*)?({_D})\s*[日号]")),
-    ("ym_range", re.compile(rf"({_Y})\s*年\s*({_M})\s*月?{RANGE_SEP}(?:({_Y})\s*年\s*)?({_M})\s*月(?![0-9]*\s*日)")),
-    ("md_range", re.compile(rf"(?<![0-9年])({_M})\s*月\s*({_D})\s*[日号]?{RANGE_SEP}(?:({_M})\s*月\s*)?({_D})\s*[日号]")),
-    ("m_range", re.compile(rf"(?<![0-9年])({_M})\s*月{RANGE_SEP}({_M})\s*月(?![0-9]*\s*[日号])")),
-    ("ymd_num", re.compile(rf"(?<![0-9])({_Y})\s*([-/.])\s*({_M})\s*\2\s*({_D})(?![0-9])(?:\s*[0-2]?[0-9]:[0-5][0-9](?::[0-5][0-9])?)?")),
-    ("ymd", re.compile(rf"({_Y})\s*年\s*({_M})\s*月\s*({_D})\s*[日号]{TIME_SUFFIX}")),
-    ("ymd_cn", re.compile(rf"({_CN}{{4}})\s*年\s*({_CN}{{1,3}})\s*月\s*({_CN}{{1,3}})\s*[日号]{TIME_SUFFIX}")),
-    ("ym_cn", re.compile(rf"({_CN}{{4}})\s*年\s*({_CN}{{1,3}})\s*月")),
-    ("ym", re.compile(rf"({_Y})\s*年\s*({_M})\s*月(?:份)?(?:上旬|中旬|下旬|底|初|末)?")),
-    ("md", re.compile(rf"(?<![0-9年.\-/])({_M})\s*月\s*({_D})\s*[日号]{TIME_SUFFIX}")),
-    ("y", re.compile(rf"(?<![0-9])({_Y})\s*年(?:度)?(?:上半年|下半年|底|初|末)?(?![0-9])")),
-    ("duration", re.compile(r"为期\s*([0-9]+|[一二两三四五六七八九十半]+)\s*(?:个)?(天|日|周|星期|个月|月|年)")),
+    ("ymd_range", re.compile(rf"{YEAR}\s*(?P<m>{_M})\s*月\s*(?P<d>{_D})\s*[日号]?{TO}{YEAR2}?\s*(?:(?P<m2>{_M})\s*月\s*)?"
+                             rf"(?P<d2>{_D})\s*[日号]")),
+    ("ym_range", re.compile(rf"{YEAR}\s*(?P<m>{_M})\s*月?{TO}{YEAR2}?\s*(?P<m2>{_M})\s*月(?:份)?(?![0-9]*\s*[日号])")),
+    ("md_range", re.compile(rf"(?<![0-9年.\-/])(?P<m>{_M})\s*月\s*(?P<d>{_D})\s*[日号]?{TO}(?:(?P<m2>{_M})\s*月\s*)?"
+                            rf"(?P<d2>{_D})\s*[日号]")),
+    ("m_range", re.compile(rf"(?<![0-9年.\-/个第])(?P<m>{_M})\s*月{TO}(?P<m2>{_M})\s*月(?:份)?(?![0-9]*\s*[日号])")),
+    ("y_range", re.compile(rf"(?<![0-9])(?P<y>{_Y})\s*年?{TO}(?P<y2>{_Y})\s*年")),
+    ("ymd_num", re.compile(rf"(?<![0-9])(?P<y>{_Y})\s*(?P<sep>[-/.])\s*(?P<m>{_M})\s*(?P=sep)\s*(?P<d>{_D})(?![0-9])"
+                           rf"(?:\s*[0-2]?[0-9]:[0-5][0-9](?::[0-5][0-9])?)?")),
+    ("ymd", re.compile(rf"{YEAR}\s*(?P<m>{_M})\s*月\s*(?P<d>{_D})\s*[日号]{TIME_SUFFIX}")),
+    ("ymd_cn", re.compile(rf"(?P<y>{_CN}{{4}})\s*年\s*(?P<m>{_CN}{{1,3}})\s*月\s*(?P<d>{_CN}{{1,3}})\s*[日号]{TIME_SUFFIX}")),
+    ("ym_cn", re.compile(rf"(?P<y>{_CN}{{4}})\s*年\s*(?P<m>{_CN}{{1,3}})\s*月")),
+    ("ym", re.compile(rf"{YEAR}\s*(?P<m>{_M})\s*月{MONTH_PART}")),
+    ("y_half", re.compile(rf"(?:{YEAR}(?:度)?)?{HALF}")),
+    ("md", re.compile(rf"(?<![0-9年.\-/])(?P<m>{_M})\s*月\s*(?P<d>{_D})\s*[日号]{TIME_SUFFIX}")),
+    ("m", re.compile(rf"(?<![0-9年.\-/个第])(?P<m>{_M})\s*月{MONTH_PART}(?![0-9]|\s*[0-9])")),
+    ("d", re.compile(rf"(?<![0-9月第.\-/])(?P<d>{_D})\s*日(?P<tod>上午|下午|晚上|晚|早上|中午)(?!内|以内|之内)")),
+    ("y", re.compile(rf"(?<![0-9])(?P<y>{_Y})\s*年(?:度)?(?:春季学期|秋季学期|底|初|末)?(?![0-9])")),
+    ("duration", re.compile(r"为期\s*(?P<n>[0-9]+|[一二两三四五六七八九十半]+)\s*(?:个)?(?P<unit>天|日|周|星期|个月|月|年)")),
+    ("this_week_day", re.compile(r"(?P<which>本周|下周|上周)(?P<wd>[一二三四五六日天])")),
+    ("month_end", re.compile(r"(?P<which>本月|当月|下月)(?P<part>底|末)")),
     ("relative", re.compile(r"近日|日前|近期|今天|今日|昨天|昨日|当天|本周|上周|下周|本月|上月|下月|当月|今年|去年|明年|前年|"
-                            r"本年度|上年度|上半年|下半年|年底|年初")),
+                            r"本年度|上年度|年底|年初")),
 ]
-DEADLINE_AFTER_RE = re.compile(r"^\s*(?:之前|以前|前)(?!期|夕|身|提|置|列|沿|瞻|景|言|往|来|面)")
-DEADLINE_BEFORE_RE = re.compile(r"(?:截至|截止(?:到|至)?|于|在|须在|务必于|请于)\s*$")
-DEADLINE_AFTER_END_RE = re.compile(r"^\s*(?:截止|止)")
+DEADLINE_AFTER_RE = re.compile(r"\s*(?:之前|以前|前)(?!期|夕|身|提(?![交出供])|置|列|沿|瞻|景|言|往|来|面)|\s*(?:截止|止)")
+DEADLINE_BEFORE_RE = re.compile(r"(?:截止(?:到|至|日期为?)?|最迟|不迟于|务必于)\s*$")
+AS_OF_BEFORE_RE = re.compile(r"截至\s*$")
+EVENT_BEFORE_RE = re.compile(r"(?:于|在|自|从|将于|拟于|定于)\s*$")
+EVENT_AFTER_RE = re.compile(r"[，、和及]|起|开始|的|开展|组织|召开|启动|进行|举行|对|分别|将|底前")
+FORWARD_RE = re.compile(r"将|拟|计划|要|须|需|请|于|前|起|安排|预计|力争|确保")
+PUBLISH_LINE_RE = re.compile(r"发布|首发|时间|日期|来源")
 EVENT_RELATIVE = {"近日", "日前", "近期", "今天", "今日", "昨天", "昨日", "当天"}
-CN_COUNT = {"半": 0.5}
+WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
 @dataclass
 class _Context:
+    text: str
     publish: dt.date | None
-    year: int | None
+    year: int | None  # the last year written out in the text
+    month: int | None = None  # the last month written out, for 13日上午
 
 
 def find_dates(text: str, publish_date: str | None = None) -> list[DateMention]:
     """Every date or period expression in ``text``, in order of appearance."""
     publish = dt.date.fromisoformat(publish_date) if publish_date else None
     found: list[tuple[str, re.Match]] = []
+    taken: list[tuple[int, int]] = []
     for kind, rx in PATTERNS:
         for m in rx.finditer(text):
-            if not any(m.start() < o.end() and o.start() < m.end() for _, o in found):
+            if m.end() > m.start() and not any(m.start() < e and s < m.end() for s, e in taken):
                 found.append((kind, m))
+                taken.append((m.start(), m.end()))
     found.sort(key=lambda item: item[1].start())
-    ctx = _Context(publish, publish.year if publish else None)
+    ctx = _Context(text, publish, publish.year if publish else None)
     out: list[DateMention] = []
-    last_event: dt.date | None = None
+    durations = []
     for kind, m in found:
-        mention = _resolve(kind, m, text, ctx, last_event)
-        if mention is None:
+        if kind == "duration":
+            durations.append((len(out), m))
+            out.append(None)
             continue
-        if mention.granularity == "day" and mention.value and mention.type in ("event", "deadline"):
-            last_event = dt.date.fromisoformat(mention.value)
+        mention = _resolve(kind, m, ctx)
         out.append(mention)
-    return out
+    for index, m in durations:
+        out[index] = _duration(m, ctx, [d for d in out if d is not None])
+    return [d for d in out if d is not None]
 
 
-def _resolve(kind: str, m: re.Match, text: str, ctx: _Context, anchor: dt.date | None) -> DateMention | None:
-    g = m.groups()
+def _year(m: re.Match, ctx: _Context, month: int = 1, day: int = 1) -> int | None:
+    """The year written (2024年 / 今年), else the one inferred from the publish date."""
+    groups = m.groupdict()
+    if groups.get("y"):
+        ctx.year = int(groups["y"])
+        return ctx.year
+    if groups.get("ry"):
+        base = ctx.publish.year if ctx.publish else None
+        return base + RELATIVE_YEARS[groups["ry"]] if base else None
+    if ctx.publish is None:
+        return ctx.year
+    year = ctx.publish.year
+    try:
+        candidate = dt.date(year, month, day)
+    except ValueError:
+        return year
+    if (candidate - ctx.publish).days > 240:
+        before = ctx.text[max(0, m.start() - 12):m.start()]
+        if not FORWARD_RE.search(before) and not DEADLINE_AFTER_RE.match(ctx.text, m.end()):
+            return year - 1
+    return year
+
+
+def _resolve(kind: str, m: re.Match, ctx: _Context) -> DateMention | None:
+    g = m.groupdict()
     span = (m.start(), m.end())
     surface = m.group(0).strip()
-    if kind in ("ymd", "ymd_num", "ymd_cn"):
+    if kind in ("ymd", "ymd_num", "ymd_cn", "md"):
         if kind == "ymd_cn":
-            y, mo, d = cn_number(g[0]), cn_number(g[1]), cn_number(g[2])
-            if y is None or mo is None or d is None:
-                return None
-        elif kind == "ymd_num":
-            y, mo, d = int(g[0]), int(g[2]), int(g[3])
+            mo, d = cn_number(g["m"]), cn_number(g["d"])
+            y = cn_number(g["y"])
+            if y is not None:
+                ctx.year = y
         else:
-            y, mo, d = int(g[0]), int(g[1]), int(g[2])
-        value = iso(y, mo, d)
-        if value is None:
+            mo, d = int(g["m"]), int(g["d"])
+            y = _year(m, ctx, mo, d)
+        if mo is None or d is None:
             return None
-        ctx.year = y
-        return _typed(surface, value, "day", span, text, default="event")
-    if kind in ("ym", "ym_cn"):
-        y = cn_number(g[0]) if kind == "ym_cn" else int(g[0])
-        mo = cn_number(g[1]) if kind == "ym_cn" else int(g[1])
-        value = iso(y, mo) if y and mo else None
-        if value is None:
+        value = iso(y, mo, d) if y else None
+        if y and value is None:
             return None
-        return _typed(surface, value, "month", span, text, default="reference")
+        ctx.month = mo
+        return _typed(surface, value, "day", span, ctx)
+    if kind == "d":
+        if ctx.month is None:
+            return None
+        y = ctx.year if ctx.year else None
+        value = iso(y, ctx.month, int(g["d"])) if y else None
+        return DateMention(surface, value, "event", "day", span) if value or not y else None
+    if kind in ("ym", "ym_cn", "m"):
+        if kind == "ym_cn":
+            y, mo = cn_number(g["y"]), cn_number(g["m"])
+        else:
+            mo = int(g["m"])
+            y = _year(m, ctx, mo)
+        if not mo or mo > 12:
+            return None
+        ctx.month = mo
+        return _month(surface, y, mo, g.get("part"), span, ctx, explicit_year=kind != "m")
     if kind == "y":
-        return _typed(surface, g[0], "year", span, text, default="reference")
-    if kind == "md":
-        year = ctx.year
-        value = iso(year, int(g[0]), int(g[1])) if year else None
-        if year and value is None:
+        return DateMention(surface, g["y"], "reference", "year", span)
+    if kind == "y_range":
+        if int(g["y"]) >= int(g["y2"]):
             return None
-        return _typed(surface, value, "day", span, text, default="event")
-    if kind == "ymd_range":
-        y1, mo1, d1 = int(g[0]), int(g[1]), int(g[2])
-        y2 = int(g[3]) if g[3] else y1
-        mo2 = int(g[4]) if g[4] else mo1
-        start, end = iso(y1, mo1, d1), iso(y2, mo2, int(g[5]))
-        ctx.year = y1
+        return DateMention(surface, f"{g['y']}/{g['y2']}", "reference", "period", span)
+    if kind == "y_half":
+        y = _year(m, ctx) if (g.get("y") or g.get("ry") or ctx.publish) else None
+        half = g["half"]
+        if "上半年" in half:
+            first, last = 1, 6
+        elif "下半年" in half:
+            first, last = 7, 12
+        else:
+            q = QUARTERS[re.search(r"[一二三四1-4]", half).group(0)]
+            first, last = 3 * q - 2, 3 * q
+        value = f"{y:04d}-{first:02d}/{y:04d}-{last:02d}" if y else None
+        return DateMention(surface, value, "reference", "period", span)
+    if kind in ("ymd_range", "md_range"):
+        mo = int(g["m"])
+        y1 = _year(m, ctx, mo, int(g["d"]))
+        y2 = int(g["y2"]) if g.get("y2") else y1
+        mo2 = int(g["m2"]) if g.get("m2") else mo
+        start = iso(y1, mo, int(g["d"])) if y1 else None
+        end = iso(y2, mo2, int(g["d2"])) if y2 else None
+        ctx.month = mo2
         return _period(surface, start, end, span)
-    if kind == "md_range":
-        year = ctx.year
-        mo2 = int(g[2]) if g[2] else int(g[0])
-        start = iso(year, int(g[0]), int(g[1])) if year else None
-        end = iso(year, mo2, int(g[3])) if year else None
+    if kind in ("ym_range", "m_range"):
+        mo, mo2 = int(g["m"]), int(g["m2"])
+        y1 = _year(m, ctx, mo)
+        y2 = int(g["y2"]) if g.get("y2") else y1
+        start = iso(y1, mo) if y1 else None
+        end = iso(y2, mo2) if y2 else None
         return _period(surface, start, end, span)
-    if kind == "ym_range":
-        y1 = int(g[0])
-        y2 = int(g[2]) if g[2] else y1
-        return _period(surface, iso(y1, int(g[1])), iso(y2, int(g[3])), span)
-    if kind == "m_range":
-        year = ctx.year
-        start = iso(year, int(g[0])) if year else None
-        end = iso(year, int(g[1])) if year else None
-        return _period(surface, start, end, span)
-    if kind == "duration":
-        start = anchor or ctx.publish
-        length = _count(g[0])
-        if start is None or length is None:
-            return DateMention(surface, None, "period", "period", span)
-        end = _add(start, length, g[1])
-        return DateMention(surface, f"{start.isoformat()}/{end.isoformat()}", "period", "period", span)
+    if kind == "this_week_day":
+        if ctx.publish is None:
+            return DateMention(surface, None, "event", "day", span)
+        monday = ctx.publish - dt.timedelta(days=ctx.publish.weekday())
+        monday += dt.timedelta(days={"本周": 0, "上周": -7, "下周": 7}[g["which"]])
+        day = monday + dt.timedelta(days=WEEKDAYS[g["wd"]])
+        return _typed(surface, day.isoformat(), "day", span, ctx)
+    if kind == "month_end":
+        if ctx.publish is None:
+            return DateMention(surface, None, "reference", "month", span)
+        first = ctx.publish.replace(day=1)
+        if g["which"] == "下月":
+            first = (first + dt.timedelta(days=32)).replace(day=1)
+        return _month(surface, first.year, first.month, g["part"], span, ctx, explicit_year=True)
     if kind == "relative":
-        return _relative(surface, span, ctx.publish)
+        return _relative(surface, span, ctx)
     return None
 
 
-def _typed(surface, value, granularity, span, text, default) -> DateMention:
-    after = text[span[1]:span[1] + 6]
-    before = text[max(0, span[0] - 6):span[0]]
-    if DEADLINE_AFTER_RE.match(after) or DEADLINE_AFTER_END_RE.match(after) or re.search(r"(?:截至|截止(?:到|至)?)\s*$", before):
+def _typed(surface: str, value: str | None, granularity: str, span: tuple[int, int], ctx: _Context) -> DateMention:
+    text = ctx.text
+    before = text[max(0, span[0] - 8):span[0]]
+    if DEADLINE_AFTER_RE.match(text, span[1]) or DEADLINE_BEFORE_RE.search(before):
         return DateMention(surface, value, "deadline", granularity, span)
-    return DateMention(surface, value, default, granularity, span)
+    if AS_OF_BEFORE_RE.search(before):
+        return DateMention(surface, value, "reference", granularity, span)
+    if granularity == "day" and _signs_or_dates_the_page(span, value, ctx):
+        return DateMention(surface, value, "publish", granularity, span)
+    return DateMention(surface, value, "event", granularity, span)
 
 
-def _period(surface, start, end, span) -> DateMention:
+def _signs_or_dates_the_page(span: tuple[int, int], value: str | None, ctx: _Context) -> bool:
+    """A date alone on its line (the signing block), or the publish date in a 发布时间 line."""
+    text = ctx.text
+    line_start = text.rfind("\n", 0, span[0]) + 1
+    line_end = text.find("\n", span[1])
+    line = text[line_start:len(text) if line_end < 0 else line_end].strip()
+    if line == text[span[0]:span[1]].strip():
+        return True
+    return bool(ctx.publish and value == ctx.publish.isoformat() and PUBLISH_LINE_RE.search(line)
+                and len(line) <= 60)
+
+
+def _month(surface: str, y: int | None, mo: int, part: str | None, span: tuple[int, int], ctx: _Context,
+           explicit_year: bool) -> DateMention:
+    """A month: 6月底前 is a deadline on its last day; 于4月 / 10月， an event; else a reference."""
+    text = ctx.text
+    before = text[max(0, span[0] - 8):span[0]]
+    if part in ("底", "末"):
+        last_day = iso(y, mo, calendar.monthrange(y, mo)[1]) if y else None
+        if DEADLINE_AFTER_RE.match(text, span[1]):
+            return DateMention(surface, last_day, "deadline", "day", span)
+        if AS_OF_BEFORE_RE.search(before):
+            return DateMention(surface, last_day, "reference", "day", span)
+    value = iso(y, mo) if y else None
+    if DEADLINE_AFTER_RE.match(text, span[1]) or DEADLINE_BEFORE_RE.search(before):
+        return DateMention(surface, value, "deadline", "month", span)
+    if AS_OF_BEFORE_RE.search(before):
+        return DateMention(surface, value, "reference", "month", span)
+    if EVENT_BEFORE_RE.search(before) or EVENT_AFTER_RE.match(text, span[1]) or not explicit_year and not \
+            re.search(r"了\s*$", before):
+        return DateMention(surface, value, "event", "month", span)
+    return DateMention(surface, value, "reference", "month", span)
+
+
+def _period(surface: str, start: str | None, end: str | None, span: tuple[int, int]) -> DateMention:
     value = f"{start}/{end}" if start and end and start <= end else None
     return DateMention(surface, value, "period", "period", span)
 
 
-def _relative(surface: str, span, publish: dt.date | None) -> DateMention:
+def _duration(m: re.Match, ctx: _Context, resolved: list[DateMention]) -> DateMention:
+    """为期一周: from the day it is said to start (自11月18日开始), else the last day before it, else publication."""
+    surface, span = m.group(0), (m.start(), m.end())
+    length = _count(m.group("n"))
+    paragraph_end = ctx.text.find("\n", span[1])
+    paragraph_end = len(ctx.text) if paragraph_end < 0 else paragraph_end
+    paragraph_start = ctx.text.rfind("\n", 0, span[0]) + 1
+    days = [d for d in resolved if d.granularity == "day" and d.value and paragraph_start <= d.span[0] < paragraph_end]
+    starts = [d for d in days if re.match(r"\s*(?:起|开始)", ctx.text[d.span[1]:])]
+    before = [d for d in days if d.span[0] < span[0]] or [
+        d for d in resolved if d.granularity == "day" and d.value and d.type == "event" and d.span[0] < span[0]]
+    anchor = starts[0] if starts else (before[-1] if before else None)
+    start = dt.date.fromisoformat(anchor.value) if anchor else ctx.publish
+    if start is None or length is None:
+        return DateMention(surface, None, "period", "period", span)
+    end = _add(start, length, m.group("unit"))
+    if anchor is None and re.search(r"结束|完成|落下帷幕", ctx.text[span[1]:paragraph_end][:60]):
+        end, start = start, start - (end - start)
+    return DateMention(surface, f"{start.isoformat()}/{end.isoformat()}", "period", "period", span)
+
+
+def _relative(surface: str, span: tuple[int, int], ctx: _Context) -> DateMention:
+    publish = ctx.publish
     if surface in EVENT_RELATIVE:
         if publish is None:
             return DateMention(surface, None, "event", "day", span)
@@ -163,31 +296,23 @@ def _relative(surface: str, span, publish: dt.date | None) -> DateMention:
         granularity = "year" if "年" in surface else ("month" if "月" in surface else "period")
         return DateMention(surface, None, "reference", granularity, span)
     y = publish.year
-    if surface in ("今年", "本年度"):
-        return DateMention(surface, str(y), "reference", "year", span)
-    if surface in ("去年", "上年度"):
-        return DateMention(surface, str(y - 1), "reference", "year", span)
-    if surface == "明年":
-        return DateMention(surface, str(y + 1), "reference", "year", span)
-    if surface == "前年":
-        return DateMention(surface, str(y - 2), "reference", "year", span)
-    if surface in ("本月", "当月"):
-        return DateMention(surface, f"{y:04d}-{publish.month:02d}", "reference", "month", span)
-    if surface in ("上月", "下月"):
+    years = {"今年": 0, "本年度": 0, "去年": -1, "上年度": -1, "明年": 1, "前年": -2}
+    if surface in years:
+        return DateMention(surface, str(y + years[surface]), "reference", "year", span)
+    if surface in ("本月", "当月", "上月", "下月"):
         first = publish.replace(day=1)
-        other = (first - dt.timedelta(days=1)) if surface == "上月" else (first + dt.timedelta(days=32))
-        return DateMention(surface, f"{other.year:04d}-{other.month:02d}", "reference", "month", span)
+        if surface == "上月":
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+        elif surface == "下月":
+            first = (first + dt.timedelta(days=32)).replace(day=1)
+        return _month(surface, first.year, first.month, None, span, ctx, explicit_year=True)
     if surface in ("本周", "上周", "下周"):
         monday = publish - dt.timedelta(days=publish.weekday())
         monday += dt.timedelta(days={"本周": 0, "上周": -7, "下周": 7}[surface])
         sunday = monday + dt.timedelta(days=6)
         return DateMention(surface, f"{monday.isoformat()}/{sunday.isoformat()}", "period", "period", span)
-    if surface == "上半年":
-        return DateMention(surface, f"{y:04d}-01/{y:04d}-06", "period", "period", span)
-    if surface == "下半年":
-        return DateMention(surface, f"{y:04d}-07/{y:04d}-12", "period", "period", span)
     if surface == "年底":
-        return DateMention(surface, f"{y:04d}-12", "reference", "month", span)
+        return _month(surface, y, 12, None, span, ctx, explicit_year=True)
     if surface == "年初":
         return DateMention(surface, f"{y:04d}-01", "reference", "month", span)
     return DateMention(surface, None, "reference", "period", span)
@@ -196,8 +321,8 @@ def _relative(surface: str, span, publish: dt.date | None) -> DateMention:
 def _count(text: str) -> float | None:
     if text.isdigit():
         return float(text)
-    if text in CN_COUNT:
-        return CN_COUNT[text]
+    if text == "半":
+        return 0.5
     value = cn_number(text.replace("两", "二"))
     return float(value) if value is not None else None
 
@@ -213,12 +338,8 @@ def _add(start: dt.date, n: float, unit: str) -> dt.date:
         if months == 0:
             return start + dt.timedelta(days=14)
         y, mo = divmod(start.month - 1 + months, 12)
-        try:
-            end = start.replace(year=start.year + y, month=mo + 1)
-        except ValueError:
-            end = start.replace(year=start.year + y, month=mo + 1, day=28)
-        return end - dt.timedelta(days=1)
-    try:
-        return start.replace(year=start.year + int(n)) - dt.timedelta(days=1)
-    except ValueError:
-        return start.replace(year=start.year + int(n), day=28)
+        day = min(start.day, calendar.monthrange(start.year + y, mo + 1)[1])
+        return start.replace(year=start.year + y, month=mo + 1, day=day) - dt.timedelta(days=1)
+    years = max(1, int(n))
+    day = min(start.day, calendar.monthrange(start.year + years, start.month)[1])
+    return start.replace(year=start.year + years, day=day) - dt.timedelta(days=1)
