@@ -22,12 +22,16 @@ __all__ = [
     "NotAnArticle", "Official", "PolicytextError", "PolicytextWarning", "Priority", "Region",
     "ResourceError", "Staff", "__version__", "extract", "extract_html", "extract_text", "normalize",
     "segment",
+    "keywords", "nlp",
+    "load_dataset",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping
+
+    import pandas
 
 
 def extract_html(html: bytes | str, url: str | None = None, headers: "Mapping[str, str] | None" = None,
@@ -64,3 +68,24 @@ def normalize(text: str) -> str:
     from .text.normalize import normalize as run
 
     return run(text)
+
+
+def load_dataset(data_dir) -> "pandas.DataFrame":
+    """The dataset a crawl built in ``data_dir``: one row per announcement (see ``policytext crawl``)."""
+    from .dataset import load_dataset as run
+
+    return run(data_dir)
+
+
+def keywords(text: str, k: int = 10, method: str = "tfidf") -> list[tuple[str, float]]:
+    """The ``k`` best keywords of ``text`` as (word, score), by ``"tfidf"`` or ``"textrank"``."""
+    from .text.keywords import keywords as run
+
+    return run(text, k, method)
+
+
+def nlp():
+    """The shared spaCy ``zh`` pipeline with policytext's segmenter and TITLE/ORG/DATE/PERSON entities."""
+    from .text.nlp import nlp as build
+
+    return build()

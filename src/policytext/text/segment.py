@@ -34,21 +34,40 @@ class DictEntry:
 
 def segment(text: str) -> list[str]:
     """Words of ``text``; ``"".join(segment(text)) == text``."""
-    return [word for word, _, _ in tokenize(text)]
+    if not text:
+        return []
+    basis = _cut_basis(text)
+    words = tokenizer().lcut(basis, HMM=True)
+    if basis is text:
+        return words
+    out, start = [], 0
+    for word in words:
+        out.append(text[start:start + len(word)])
+        start += len(word)
+    return out
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
     """(word, start, end) triples. Traditional text is cut where its Simplified form is cut."""
     if not text:
         return []
+    out, start = [], 0
+    for word in tokenizer().cut(_cut_basis(text), HMM=True):
+        end = start + len(word)
+        out.append((text[start:end], start, end))
+        start = end
+    return out
+
+
+def _cut_basis(text: str) -> str:
+    """The text jieba cuts: its Simplified form when that keeps every offset, else ``text`` itself."""
     from .normalize import _t2s, needs_simplification
 
-    basis = text
     if needs_simplification(text):
         simple = _t2s().convert(text)
         if len(simple) == len(text):
-            basis = simple
-    return [(text[start:end], start, end) for _, start, end in tokenizer().tokenize(basis, HMM=True)]
+            return simple
+    return text
 
 
 def domain_entries() -> list[DictEntry]:
