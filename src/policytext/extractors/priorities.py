@@ -13,14 +13,20 @@ from ..record import Priority
 from .topics import topic_of
 
 CUE_RE = re.compile(
-    r"(?:重点(?:检查|督导|督查|督办|核查|抽查|关注|解决|整治|围绕)|督导(?:检查)?(?:内容|重点)(?:主要)?(?:包括|为|是|有)?|"
+    r"(?:重点(?:检查|督导|督查|督办|核查|抽查|关注|解决|整治|围绕|开展|推进|抓好|做好)|督导(?:检查)?(?:内容|重点)(?:主要)?(?:包括|为|是|有)?|"
     r"检查(?:内容|重点)(?:主要)?(?:包括|为|是|有)?|着力解决(?:好)?|着重(?:检查|解决|督导)|聚焦|围绕|主要(?:任务|内容)(?:包括|为|是)?)"
     r"\s*[:：]?\s*"
 )
-COUNT_TAIL_RE = re.compile(r"等?\s*([一二两三四五六七八九十\d]+)\s*(?:个)?(?:方面|项|类|个)(?:的)?(?:问题|内容|工作|重点|情况)?")
+COUNT = r"([一二两三四五六七八九十\d]+)\s*(?:个)?(?:方面|项|类|个)(?!管理|一)(?:的)?(?:问题|内容|工作|重点|情况|任务)?"
+COUNT_TAIL_RE = re.compile(rf"等?\s*{COUNT}")
+COUNT_HEAD_RE = re.compile(rf"^{COUNT}\s*[:：]\s*")
+LABEL_RE = re.compile(r"^([^：:，。；、]{1,14})[：:]\s*")
+META_LABEL_RE = re.compile(r"(?:时间|地点|人员|议程|要求|对象|方式|目标|安排|阶段|联系人?|电话|保障|步骤|背景)$")
+ORDINAL_MARK_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+(?:是|要)|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[一二三四五六七八九十]+、)")
+MIN_ITEM = 4
 ETC_TAIL_RE = re.compile(r"等(?:[^、，。]{0,6}(?:问题|情况|工作|内容|方面))?$")
 ORDINAL_RE = re.compile(r"(?:^|(?<=[。；;\n，,：:]))\s*(?:[一二三四五六七八九十]+(?:是|要|抓|强化|坚持)|"
-                        r"[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
+                        r"[（(][一二三四五六七八九十]+[）)])")
 ITEM_SPLIT_RE = re.compile(r"[、；;]")
 CONJ_SPLIT_RE = re.compile(r"(?<=[\u4e00-\u9fff])(?:和|以及|及)(?=[\u4e00-\u9fff])")
 MAX_ITEM = 40
@@ -42,7 +48,7 @@ def find_priorities(text: str) -> list[Priority]:
 def _add(found: list[Priority], seen: set[str], text: str, s: int, e: int) -> None:
     s, e = _trim(text, s, e)
     item = text[s:e]
-    if 2 <= len(item) <= MAX_ITEM and item not in seen:
+    if MIN_ITEM <= len(item) <= MAX_ITEM and item not in seen and not item.startswith("以下"):
         seen.add(item)
         found.append(Priority(text=item, topic=topic_of(item), span=(s, e)))
 
@@ -59,7 +65,13 @@ def _enumerations(text: str):
         if not first_sep or re.search(r"[，,]", clause[:first_sep.start()]):
             continue
         cut, count = len(clause), None
-        tail = COUNT_TAIL_RE.search(clause)
+        head = COUNT_HEAD_RE.match(clause)
+        if head:
+            raw = head.group(1)
+            count = int(raw) if raw.isdigit() else cn_number(raw.replace("两", "二"))
+            start, clause = start + head.end(), clause[head.end():]
+            cut = len(clause)
+        tail = None if head else COUNT_TAIL_RE.search(clause, first_sep.end())
         if tail:
             cut = tail.start()
             raw = tail.group(1)
@@ -124,6 +136,14 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     """Strip spaces, quotes, leading 对/加强 fillers and a trailing 等… tail."""
     while s < e and text[s] in " \t：:":
         s += 1
+    label = LABEL_RE.match(text[s:e])
+    if label:
+        if META_LABEL_RE.search(label.group(1)):
+            return s, s  # 会议时间：…, 联系人：… are arrangements, not priorities
+        s += label.end()
+    mark = ORDINAL_MARK_RE.match(text[s:e])
+    if mark:
+        s += mark.end()
     while e > s and text[e - 1] in " \t。，,；;":
         e -= 1
     if e - s > 2 and text[s] in "“\"" and text[e - 1] in "”\"" and text.count("“", s, e) == 1:

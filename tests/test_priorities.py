@@ -1,0 +1,32 @@
+"""Priorities under cue phrases, and what is not one."""
+from policytext.extractors.priorities import find_priorities
+
+
+def items(text):
+    found = find_priorities(text)
+    for p in found:
+        assert text[p.span[0]:p.span[1]] == p.text
+    return [p.text for p in found]
+
+
+def test_count_before_a_colon():
+    assert items("本次督导重点检查五个方面：开学条件保障、校园安全隐患排查、控辍保学、教材征订、课后服务管理。") == [
+        "开学条件保障", "校园安全隐患排查", "控辍保学", "教材征订", "课后服务管理"]
+
+
+def test_terms_with_numbers_are_not_counts():
+    assert items("此次督导聚焦“六个一”防溺水措施落实、危险水域警示标识设置、留守儿童关爱帮扶等方面。") == [
+        "“六个一”防溺水措施落实", "危险水域警示标识设置", "留守儿童关爱帮扶"]
+    assert "“双减”和“五项管理”督导实务" in items(
+        "主要任务包括：督导法规解读；“双减”和“五项管理”督导实务；校园安全督导要点。")
+
+
+def test_cue_label_and_ordinal_marks_are_stripped():
+    assert items("此次专项督导重点检查以下内容：一是办学许可情况；二是招生宣传行为；三是收费管理情况。") == [
+        "办学许可情况", "招生宣传行为", "收费管理情况"]
+
+
+def test_section_headings_and_arrangements_are_not_priorities():
+    text = ("一、总体情况\n全县共检查学校12所。\n二、存在问题\n部分学校作业总量偏多。\n"
+            "会议时间：3月5日上午；会议地点：县教育局三楼会议室；参会人员：各校校长。")
+    assert items(text) == []
