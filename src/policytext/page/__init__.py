@@ -37,6 +37,7 @@ class Page(Metadata):
     paragraphs: list[str] = field(default_factory=list)
     is_article: bool = True
     url: str | None = None
+    site_name: str | None = None  # 宁陵县教育体育局 from '宁陵县教育体育局--…': a hint to the region
 
     @property
     def text(self) -> str:
@@ -119,7 +120,7 @@ def _assemble(lines: list[Line], url: str | None, *, meta: dict[str, str] | None
     title = _choose_title(lines, metadata, meta, headings or [], html_title, special or {}, plain_text)
     body = _body_lines(lines, title, plain_text)
     page = Page(**{**vars(metadata), "title": title, "warnings": list(metadata.warnings)},
-                paragraphs=body, url=url)
+                paragraphs=body, url=url, site_name=_site_name(html_title, meta))
     reason = _not_article_reason(page, lines, html_title, meta)
     if reason:
         page.is_article = False
@@ -138,9 +139,9 @@ def _choose_title(lines, metadata: Metadata, meta, headings, html_title, special
     if not plain_text:
         candidates = [t for tag, t in headings if 4 <= len(t) <= 120 and not L.is_furniture(t)]
         if html_title:
-            for cand in candidates:
-                if cand in html_title:
-                    return cand
+            inside = [cand for cand in candidates if cand in html_title and not SITE_NAME_RE.search(cand)]
+            if inside:
+                return max(inside, key=len)
         h1 = [t for tag, t in headings if tag == "h1" and 4 <= len(t) <= 120]
         if h1 and (not html_title or not any(h1[0] == seg for seg in TITLE_SPLIT_RE.split(html_title)[1:])):
             return h1[0]
@@ -157,14 +158,47 @@ def _choose_title(lines, metadata: Metadata, meta, headings, html_title, special
     return None
 
 
+SITE_NAME_RE = re.compile(r"(?:网|网站|门户|政府|局|厅|委|办|办公室|室|中心|频道|新闻|在线|平台|首页|公众号|官网|栏目|动态|"
+                          r"公告|通知公告|信息公开|工作动态)$")
+SITE_TAIL_RE = re.compile(r"\s*[-_]\s*[^-_\s]{2,12}(?:网|网站|门户|客户端)$")
+
+
 def _strip_site_suffix(title: str, meta: dict[str, str]) -> str:
-    """'Headline_Column_Site' -> 'Headline'."""
+    """'Headline_Column_Site' / 'Site--Headline' -> 'Headline'; separators inside a headline stay.
+
+    A part is dropped only when it names the site or a column (…网, …教育局, 工作动态), so
+    '一图读懂｜《…》政策解读' keeps both halves.
+    """
+    title = SITE_TAIL_RE.sub("", title.strip())
     parts = [p for p in TITLE_SPLIT_RE.split(title) if p]
     if len(parts) <= 1:
         return title.strip()
-    site = meta.get("sitename", "")
-    kept = [p for p in parts if p != site and p != meta.get("columnname")]
-    return (kept or parts)[0].strip()
+    names = {meta.get(k) for k in ("sitename", "columnname", "og:site_name", "application-name")} - {None}
+
+    def is_site(part: str) -> bool:
+        return part in names or (len(part) <= 16 and bool(SITE_NAME_RE.search(part)))
+
+    kept = [p for p in parts if not is_site(p)]
+    if not kept:
+        return max(parts, key=len).strip()
+    if len(kept) == len(parts):
+        return title.strip()
+    start, end = parts.index(kept[0]), parts.index(kept[-1])
+    if end > start:  # a headline with a separator inside it, between site names
+        inner = re.search(re.escape(kept[0]) + ".*" + re.escape(kept[-1]), title)
+        return inner.group(0).strip() if inner else kept[0].strip()
+    return kept[0].strip()
+
+
+def _site_name(html_title: str | None, meta: dict[str, str]) -> str | None:
+    """The site's own name: from meta tags, else the part of <title> that names the site."""
+    for key in ("sitename", "og:site_name", "application-name"):
+        if meta.get(key):
+            return meta[key]
+    parts = [p for p in TITLE_SPLIT_RE.split(SITE_TAIL_RE.sub("", html_title or "")) if p]
+    if len(parts) > 1:
+        return next((p.strip() for p in reversed(parts) if len(p) <= 16 and SITE_NAME_RE.search(p)), None)
+    return None
 
 
 def _body_lines(lines: list[Line], title, plain_text: bool) -> list[str]:
@@ -204,16 +238,29 @@ def _trim_tail(body: list[str]) -> list[str]:
     return body
 
 
+LISTING_ROW_RE = re.compile(r"(?:https?://\S+|(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)\s*(?:栏目[:：]\S*)?\s*$")
+
+
+def _is_listing(text: str) -> bool:
+    """Search results and directory tables: most lines end in a date or a URL (标题 … 2023-05-17)."""
+    rows = [ln for ln in text.splitlines() if ln.strip()]
+    dated = sum(1 for ln in rows if len(ln) <= 200 and LISTING_ROW_RE.search(ln))
+    return dated >= 6 and dated >= 0.5 * len(rows)
+
+
 def _not_article_reason(page: Page, lines: list[Line], html_title: str | None, meta: dict) -> str | None:
     text = page.text
     cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
     probe = " ".join(filter(None, [html_title or "", page.title or "", text[:300]]))
     if cjk < 30 and NOT_FOUND_RE.search(probe):
         return "error page"
-    if cjk < 200 and LOGIN_RE.search(" ".join(ln.text for ln in lines[:80])) and not page.publish_date:
+    if cjk < 200 and LOGIN_RE.search(" ".join(ln.text for ln in lines[:80])) and (
+            not page.publish_date or LOGIN_RE.search(text)):
         return "login wall"
     if cjk < 20:
         return "no main text"
+    if _is_listing(text):
+        return "list page"
     links = sum(1 for ln in lines if ln.link_ratio > 0.6)
     pagers = sum(1 for ln in lines if PAGER_RE.search(ln.text) and len(ln.text) < 80)
     body_len = len(text)

@@ -25,6 +25,22 @@ SIGNATURE_DATE_RE = re.compile(r"^\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{
 STAFF_ROLES = {"author": "author", "reporter": "reporter", "editor": "editor", "reviewer": "reviewer",
                "photographer": "photographer", "poster": "poster"}
 NAME_SPLIT_RE = re.compile(r"[\s、，,；;/]+")
+PUBLISHER_LABEL_RE = re.compile(r"^\s*(?:信息)?(?:来源|发布机构|发布单位|发文机关)\s*[:：]\s*")
+PUBLISHER_TAIL_RE = re.compile(r"\s*(?:记者|通讯员|录入|编辑|责任编辑|作者|发布时间|时间|浏览|点击|阅读)(?:[:：]|\s|$)|"
+                               r"\s*(?:19|20)\d{2}[-/.年]")
+
+
+def _clean_publisher(value: str | None) -> str | None:
+    """'来源：新华网' -> '新华网'; '县政府教育督导室 录入：王丽' -> '县政府教育督导室'."""
+    if not value:
+        return value
+    value = PUBLISHER_LABEL_RE.sub("", value)
+    tail = PUBLISHER_TAIL_RE.search(value)
+    if tail and tail.start() > 0:
+        value = value[:tail.start()]
+    return value.strip() or None
+
+
 SELF_SOURCE_RE = re.compile(r"^(?:本站|本网|原创|网络|互联网|admin|管理员)$", re.I)
 
 
@@ -71,6 +87,7 @@ def collect_metadata(lines, meta: dict[str, str], special: dict[str, str], url: 
 
     publisher = (_first_of(meta, META_SOURCE_KEYS) or _first(fields, "publisher") or _first(fields, "source")
                  or special.get("source") or special.get("account"))
+    publisher = _clean_publisher(publisher)
     if publisher and not SELF_SOURCE_RE.match(publisher):
         orgs = [o for o in ORG_SPLIT_RE.split(publisher) if o]
         md.publishers = orgs
