@@ -72,5 +72,5 @@ def build_record(page: Page) -> Announcement:
     record.staff = staff + [Staff(name, role) for name, role in page.staff
                             if not any(s.name == name for s in staff)]
     record.priorities = find_priorities(text)
-    record.region = find_region(page.publisher, page.title)
+    record.region = find_region(page.publisher, page.title, text, page.url, page.site_name)
     return record
