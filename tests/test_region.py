@@ -8,12 +8,13 @@ from importlib import resources
 import pytest
 
 import policytext
+from policytext.evaluate.records import load_gold as load_gold_records
 from policytext.extractors.region import division_table, find_region
 from policytext.record import Region
 
 from .conftest import FIXTURES, ROOT, load_gold, validate
 
-GOLD = sorted((ROOT / "corpora" / "gold").glob("*.json"))
+GOLD = load_gold_records(ROOT / "corpora" / "gold")
 PARTS = ("province", "city", "county")
 
 
@@ -244,26 +245,25 @@ def test_page_regions(page, expected):
 
 def _gold_accuracy(extract):
     hits = {part: 0 for part in (*PARTS, "code")}
-    for path in GOLD:
-        gold = json.loads(path.read_text("utf-8"))["region"]
-        region = extract(path)
+    for _, text, gold in GOLD:
+        region = extract(text)
         got = dict(zip((*PARTS, "code"), parts(region) or (None,) * 4))
         for part in hits:
-            hits[part] += got[part] == gold.get(part)
+            hits[part] += got[part] == gold["region"].get(part)
     return {part: n / len(GOLD) for part, n in hits.items()}
 
 
 def test_gold_set_accuracy():
     assert len(GOLD) >= 60
-    acc = _gold_accuracy(lambda p: policytext.extract_text(p.with_suffix(".txt").read_text("utf-8")).region)
+    acc = _gold_accuracy(lambda text: policytext.extract_text(text).region)
     assert acc["county"] >= 0.90, acc
     assert acc["province"] >= 0.90 and acc["city"] >= 0.90 and acc["code"] >= 0.90, acc
 
 
 def test_gold_set_accuracy_without_publisher():
     """The headline and the text alone, as on pages whose source line is missing."""
-    def extract(path):
-        lines = path.with_suffix(".txt").read_text("utf-8").split("\n")
+    def extract(text):
+        lines = text.split("\n")
         return find_region(None, lines[0], "\n".join(lines[2:]))
 
     acc = _gold_accuracy(extract)
