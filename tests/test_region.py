@@ -1,6 +1,5 @@
 """The division table and the region of the issuing body."""
 import importlib.util
-import json
 import subprocess
 import sys
 from importlib import resources
