@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the scores as JSON")
     ev.add_argument("-v", "--verbose", action="store_true", help="list the misses document by document")
     ev.add_argument("--debug", action="store_true", help="show the traceback on errors")
+
+    from .crawl.commands import add_parsers as add_crawl_parsers  # crawl, export, reprocess
+    add_crawl_parsers(sub)
     return parser
 
 
@@ -57,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         return _run(lambda: _extract(args), args.debug)
     if args.command == "evaluate":
         return _run(lambda: _evaluate(args), args.debug)
+    if args.command in ("crawl", "export", "reprocess"):
+        from .crawl.commands import run as run_crawl_command
+        return _run(lambda: run_crawl_command(args), args.debug)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -1,0 +1,96 @@
+"""``policytext crawl | export | reprocess``: argument parsing and exit codes.
+
+Exit codes: 0 the run finished (pages that failed are counted in the summary, not fatal),
+1 a systemic failure (invalid SITES.toml, data directory not writable, unreadable state),
+3 not one page could be fetched, 75 another crawl holds the data directory's lock,
+130 interrupted (work done so far is committed).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+COMMANDS = ("crawl", "export", "reprocess")
+EXIT_NOTHING_FETCHED, EXIT_LOCKED, EXIT_INTERRUPTED = 3, 75, 130
+
+
+def add_parsers(sub) -> None:
+    cr = sub.add_parser("crawl", help="crawl the sites of SITES.toml into a data directory",
+                        description="Fetch new and changed announcements of every site in SITES.toml and "
+                                    "add them to the dataset in DIR (incremental, resumable, locked).")
+    cr.add_argument("--sites", required=True, metavar="SITES.toml", help="site profiles (TOML)")
+    cr.add_argument("--data", required=True, metavar="DIR", help="data directory: state, raw snapshots, dataset")
+    cr.add_argument("--max-pages", type=_positive_int, metavar="N", help="page budget per site for this run")
+    cr.add_argument("--delay", type=_non_negative, metavar="SECONDS",
+                    help="minimum delay between requests to one host (overrides SITES.toml)")
+    cr.add_argument("--debug", action="store_true", help="show the traceback on errors")
+
+    ex = sub.add_parser("export", help="write the dataset as JSON lines or CSV",
+                        description="Write the dataset of DIR as flat files (one row per announcement).")
+    ex.add_argument("data", metavar="DIR", help="data directory of a crawl")
+    ex.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="output format")
+    ex.add_argument("--out", metavar="PATH", help="output file (default DIR/exports/announcements.FORMAT; - for stdout)")
+    ex.add_argument("--debug", action="store_true", help="show the traceback on errors")
+
+    re_ = sub.add_parser("reprocess", help="rebuild every record from the stored raw responses",
+                         description="Rebuild every record of DIR from its stored raw responses with the "
+                                     "current extractor, without fetching anything.")
+    re_.add_argument("data", metavar="DIR", help="data directory of a crawl")
+    re_.add_argument("--debug", action="store_true", help="show the traceback on errors")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.command == "crawl":
+        return _crawl(args)
+    if args.command == "export":
+        from ..dataset import export
+
+        where, count = export(args.data, args.format, args.out)
+        if where != "-":
+            print(f"wrote {count} announcements to {where}", file=sys.stderr)
+        return 0
+    from .reprocess import reprocess
+    from .report import reporting
+
+    with reporting():
+        result = reprocess(args.data)
+    print(f"reprocessed: {result.records} records from {result.counts.new + result.counts.linked} article pages "
+          f"({result.counts.linked} linked as reprints, {result.counts.not_article} not articles, "
+          f"{result.counts.failed} failed) in {result.seconds:.1f} s")
+    return 0
+
+
+def _crawl(args: argparse.Namespace) -> int:
+    from .lock import LockHeld
+    from .profiles import load_sites
+    from .report import reporting, summary_line
+    from .run import crawl
+
+    config = load_sites(args.sites).override(max_pages=args.max_pages, delay=args.delay)
+    try:
+        with reporting() as bar:
+            result = crawl(config, args.data, progress=bar)
+    except LockHeld as exc:
+        print(f"policytext: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    print(summary_line(result.counts, result.seconds, result.status))
+    if result.status == "interrupted":
+        return EXIT_INTERRUPTED
+    if result.counts.fetched == 0 and result.counts.failed > 0:
+        print("policytext: no page could be fetched", file=sys.stderr)
+        return EXIT_NOTHING_FETCHED
+    return 0
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value

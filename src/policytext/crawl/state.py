@@ -1,0 +1,248 @@
+"""Crawl state in SQLite (WAL): every URL seen, the records they feed, runs and dataset parts.
+
+Writes happen in batches: ``begin()`` ... ``commit()``. The crawl commits a batch together
+with the Parquet parts that hold its records, so after a crash the state and the dataset
+agree: pages whose records were not committed are simply fetched again.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..errors import PolicytextError
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, command TEXT NOT NULL, started TEXT NOT NULL, finished TEXT,
+    status TEXT NOT NULL, fetched INTEGER, new INTEGER, updated INTEGER, unchanged INTEGER, linked INTEGER,
+    not_article INTEGER, robots INTEGER, failed INTEGER, summary TEXT);
+CREATE TABLE IF NOT EXISTS urls (
+    url TEXT PRIMARY KEY, site TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, reason TEXT,
+    http_status INTEGER, etag TEXT, last_modified TEXT, content_hash TEXT, record_id TEXT,
+    first_seen TEXT NOT NULL, last_seen TEXT, last_fetched TEXT, warc_file TEXT, warc_offset INTEGER,
+    run_id INTEGER);
+CREATE INDEX IF NOT EXISTS urls_record ON urls (record_id);
+CREATE INDEX IF NOT EXISTS urls_status ON urls (status, site);
+CREATE TABLE IF NOT EXISTS records (
+    record_id TEXT PRIMARY KEY, primary_url TEXT NOT NULL, content_hash TEXT NOT NULL, signature BLOB,
+    publish_date TEXT, first_seen TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS records_hash ON records (content_hash);
+CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, record_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS bands_key ON bands (key);
+CREATE INDEX IF NOT EXISTS bands_record ON bands (record_id);
+CREATE TABLE IF NOT EXISTS parts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT UNIQUE NOT NULL, run_id INTEGER, rows INTEGER,
+    committed TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sites (
+    name TEXT PRIMARY KEY, complete INTEGER NOT NULL, last_run INTEGER, rank INTEGER, encoding TEXT);
+"""
+STATE_FILE = "state.sqlite3"
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class UrlState:
+    url: str
+    site: str
+    kind: str
+    status: str
+    reason: str | None
+    etag: str | None
+    last_modified: str | None
+    content_hash: str | None
+    record_id: str | None
+    first_seen: str
+    last_fetched: str | None
+    warc_file: str | None
+    warc_offset: int | None
+
+
+@dataclass
+class RecordState:
+    record_id: str
+    primary_url: str
+    content_hash: str
+    signature: bytes | None
+    publish_date: str | None
+    first_seen: str
+
+
+class State:
+    """One connection, used from one thread (the crawl's main thread)."""
+
+    def __init__(self, path: Path, readonly: bool = False):
+        self.path = path
+        try:
+            if readonly:
+                self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+            else:
+                self.db = sqlite3.connect(path, isolation_level=None)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(SCHEMA)
+                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            self.db.execute("PRAGMA busy_timeout=10000")
+            version = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        except sqlite3.Error as exc:
+            raise PolicytextError(f"cannot open crawl state {path}: {exc}") from None
+        if version is None or int(version[0]) != SCHEMA_VERSION:
+            raise PolicytextError(f"{path}: crawl state version {version and version[0]} is not "
+                                  f"{SCHEMA_VERSION}; rebuild it with a matching policytext")
+        self.db.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- transactions ---------------------------------------------------------------
+    def begin(self) -> None:
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+
+    # -- runs and sites ---------------------------------------------------------------
+    def start_run(self, command: str) -> int:
+        """A new run; runs still marked running died without finishing (the caller holds the lock)."""
+        self.db.execute("UPDATE runs SET status='killed' WHERE status='running'")
+        cur = self.db.execute("INSERT INTO runs (command, started, status) VALUES (?, ?, 'running')",
+                              (command, now()))
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, status: str, counts: dict) -> None:
+        failures = counts.get("failed_by_reason", {})
+        self.db.execute(
+            "UPDATE runs SET finished=?, status=?, fetched=?, new=?, updated=?, unchanged=?, linked=?, "
+            "not_article=?, robots=?, failed=?, summary=? WHERE id=?",
+            (now(), status, counts.get("fetched", 0), counts.get("new", 0), counts.get("updated", 0),
+             counts.get("unchanged", 0), counts.get("linked", 0), counts.get("not_article", 0),
+             counts.get("robots", 0), sum(failures.values()), json.dumps(counts, ensure_ascii=False), run_id))
+
+    def runs(self) -> list[dict]:
+        return [dict(r) for r in self.db.execute("SELECT * FROM runs ORDER BY id")]
+
+    def site_complete(self, name: str) -> bool:
+        row = self.db.execute("SELECT complete FROM sites WHERE name=?", (name,)).fetchone()
+        return bool(row and row[0])
+
+    def set_site(self, name: str, complete: bool, run_id: int, rank: int, encoding: str | None) -> None:
+        self.db.execute("INSERT INTO sites VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
+                        "complete=excluded.complete, last_run=excluded.last_run, rank=excluded.rank, "
+                        "encoding=excluded.encoding", (name, int(complete), run_id, rank, encoding))
+
+    def site_settings(self) -> dict[str, tuple[int, str | None]]:
+        """Rank and encoding of every site crawled so far, as the last crawl had them."""
+        return {r[0]: (r[1], r[2]) for r in self.db.execute("SELECT name, rank, encoding FROM sites")}
+
+    # -- urls ---------------------------------------------------------------------------
+    def url(self, url: str) -> UrlState | None:
+        row = self.db.execute(
+            "SELECT url, site, kind, status, reason, etag, last_modified, content_hash, record_id, first_seen, "
+            "last_fetched, warc_file, warc_offset FROM urls WHERE url=?", (url,)).fetchone()
+        return UrlState(*row) if row else None
+
+    def discover(self, url: str, site: str, kind: str) -> None:
+        """Note a URL seen on a list page (or a start URL); keeps what is known already."""
+        self.db.execute("INSERT INTO urls (url, site, kind, status, first_seen) VALUES (?, ?, ?, 'pending', ?) "
+                        "ON CONFLICT(url) DO UPDATE SET last_seen=?", (url, site, kind, now(), now()))
+
+    def mark(self, url: str, site: str, kind: str, status: str, run_id: int, **values) -> None:
+        """Set the outcome of fetching ``url``; only the given columns change."""
+        stamp = now()
+        self.db.execute("INSERT INTO urls (url, site, kind, status, first_seen) VALUES (?, ?, ?, ?, ?) "
+                        "ON CONFLICT(url) DO NOTHING", (url, site, kind, status, stamp))
+        values = {"status": status, "run_id": run_id, "last_seen": stamp, "kind": kind, **values}
+        columns = ", ".join(f"{k}=?" for k in values)
+        self.db.execute(f"UPDATE urls SET {columns} WHERE url=?", (*values.values(), url))
+
+    def link_url(self, url: str, record_id: str, content_hash: str) -> None:
+        self.db.execute("UPDATE urls SET record_id=?, content_hash=? WHERE url=?", (record_id, content_hash, url))
+
+    def set_article_status(self, url: str, status: str) -> None:
+        """After re-extraction: switch between done and not_article, leaving fetch failures be."""
+        self.db.execute("UPDATE urls SET status=? WHERE url=? AND status IN ('done', 'not_article')", (status, url))
+
+    def set_raw(self, url: str, warc_file: str, warc_offset: int) -> None:
+        self.db.execute("UPDATE urls SET warc_file=?, warc_offset=? WHERE url=?", (warc_file, warc_offset, url))
+
+    def pending(self, site: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT url FROM urls WHERE site=? AND kind='article' AND status='pending' ORDER BY url", (site,))]
+
+    def stored_pages(self) -> Iterator[sqlite3.Row]:
+        """Every article URL with a stored raw response, for reprocessing."""
+        yield from self.db.execute(
+            "SELECT url, site, warc_file, warc_offset, last_fetched, first_seen FROM urls "
+            "WHERE kind='article' AND warc_file IS NOT NULL")
+
+    def members(self, record_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT url FROM urls WHERE record_id=? ORDER BY url", (record_id,))]
+
+    def live_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT record_id FROM records")}
+
+    def url_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM urls").fetchone()[0])
+
+    # -- records ------------------------------------------------------------------------
+    def record(self, record_id: str) -> RecordState | None:
+        row = self.db.execute("SELECT record_id, primary_url, content_hash, signature, publish_date, first_seen "
+                              "FROM records WHERE record_id=?", (record_id,)).fetchone()
+        return RecordState(*row) if row else None
+
+    def record_by_hash(self, content_hash: str) -> RecordState | None:
+        row = self.db.execute("SELECT record_id FROM records WHERE content_hash=? ORDER BY record_id LIMIT 1",
+                              (content_hash,)).fetchone()
+        return self.record(row[0]) if row else None
+
+    def near_candidates(self, keys: list[int]) -> list[RecordState]:
+        """Records sharing at least one band key with ``keys``."""
+        marks = ",".join("?" * len(keys))
+        return [RecordState(*row) for row in self.db.execute(
+            "SELECT record_id, primary_url, content_hash, signature, publish_date, first_seen FROM records "
+            f"WHERE record_id IN (SELECT record_id FROM bands WHERE key IN ({marks})) ORDER BY record_id", keys)]
+
+    def put_record(self, rec: RecordState, keys: list[int]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)",
+                        (rec.record_id, rec.primary_url, rec.content_hash, rec.signature, rec.publish_date,
+                         rec.first_seen))
+        self.db.execute("DELETE FROM bands WHERE record_id=?", (rec.record_id,))
+        self.db.executemany("INSERT INTO bands VALUES (?, ?)", [(k, rec.record_id) for k in keys])
+
+    def drop_record(self, record_id: str) -> None:
+        self.db.execute("DELETE FROM records WHERE record_id=?", (record_id,))
+        self.db.execute("DELETE FROM bands WHERE record_id=?", (record_id,))
+
+    def relink(self, old_id: str, new_id: str) -> None:
+        self.db.execute("UPDATE urls SET record_id=? WHERE record_id=?", (new_id, old_id))
+
+    def clear_records(self) -> None:
+        """Forget every record and link (before rebuilding them from the raw responses)."""
+        self.db.execute("DELETE FROM records")
+        self.db.execute("DELETE FROM bands")
+        self.db.execute("UPDATE urls SET record_id=NULL, content_hash=NULL WHERE kind='article'")
+
+    # -- dataset parts ------------------------------------------------------------------
+    def parts(self) -> list[tuple[int, str]]:
+        return [(r[0], r[1]) for r in self.db.execute("SELECT id, path FROM parts ORDER BY id")]
+
+    def add_part(self, path: str, run_id: int, rows: int) -> None:
+        self.db.execute("INSERT INTO parts (path, run_id, rows, committed) VALUES (?, ?, ?, ?)",
+                        (path, run_id, rows, now()))
+
+    def drop_parts(self, paths: list[str]) -> None:
+        self.db.executemany("DELETE FROM parts WHERE path=?", [(p,) for p in paths])

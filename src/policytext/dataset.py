@@ -1,0 +1,336 @@
+"""The dataset a crawl builds: Parquet parts partitioned by publish month, read back as one table.
+
+Layout under the data directory::
+
+    dataset/publish_month=2024-03/part-000012-<random>.parquet
+    dataset/publish_month=unknown/...                 (records without a publish date)
+
+A part is written to a temporary name, fsynced and renamed, and only counts once the crawl
+state lists it (in the same SQLite transaction as the crawl's progress). A record can be
+written again by a later run (changed page, a reprint found, a reprocess); readers keep the
+newest version of each record the state still knows, so a part that a crash left behind, or
+one that compaction replaced, is never read.
+
+Nested fields (priorities, officials, dates, staff, region, scores) are stored as JSON text;
+lists of strings as Arrow lists. ``load_dataset`` turns both back into Python objects.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import sys
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import PolicytextError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    import pyarrow as pa
+
+DATASET = "dataset"
+STATE_FILE = "state.sqlite3"
+PART_RE = re.compile(r"^part-\d+-[0-9a-f]+\.parquet$")
+LEADING = ("record_id", "url", "site", "also_published_at")
+TRAILING = ("content_hash", "first_seen", "fetched_at", "publish_month")
+TEXT_FIELDS = frozenset({
+    "record_id", "url", "site", "schema_version", "title", "publisher", "publish_date", "written_date",
+    "doc_number", "index_number", "text", "doc_type", "validity", "content_hash", "first_seen", "fetched_at",
+    "publish_month"})
+LIST_FIELDS = frozenset({"publishers", "topics", "warnings", "subject_terms", "also_published_at"})
+BOOL_FIELDS = frozenset({"is_article", "is_relevant"})
+# Every other field (priorities, officials, dates, staff, region, scores, and any field a later
+# record version adds) is stored as JSON text.
+JSON_META = b"policytext.json_columns"
+
+
+# -- rows -------------------------------------------------------------------------------
+def record_row(record: dict[str, Any], *, record_id: str, site: str, also_published_at: Iterable[str],
+               content_hash: str, first_seen: str, fetched_at: str) -> dict[str, Any]:
+    """One flat dataset row from an ``Announcement.to_dict()``."""
+    row: dict[str, Any] = {"record_id": record_id, "url": record.get("url"), "site": site,
+                           "also_published_at": sorted(also_published_at)}
+    for key, value in record.items():
+        if key in TEXT_FIELDS or key in BOOL_FIELDS:
+            row.setdefault(key, value)
+        elif key in LIST_FIELDS:
+            row[key] = list(value or [])
+        else:
+            row[key] = json.dumps(value, ensure_ascii=False)
+    date = record.get("publish_date") or ""
+    row.update(content_hash=content_hash, first_seen=first_seen, fetched_at=fetched_at,
+               publish_month=date[:7] if re.match(r"^\d{4}-\d{2}", date) else "unknown")
+    return row
+
+
+def _table(rows: list[dict[str, Any]]) -> "pa.Table":
+    import pyarrow as pa
+
+    fields, json_columns = [], []
+    for name in rows[0]:
+        if name in LIST_FIELDS:
+            fields.append(pa.field(name, pa.list_(pa.string())))
+        elif name in BOOL_FIELDS:
+            fields.append(pa.field(name, pa.bool_()))
+        else:
+            fields.append(pa.field(name, pa.string()))
+            if name not in TEXT_FIELDS:
+                json_columns.append(name)
+    schema = pa.schema(fields, metadata={JSON_META: ",".join(json_columns).encode()})
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+# -- writing ------------------------------------------------------------------------------
+def write_parts(data_dir: Path, rows: Iterable[dict[str, Any]], run_id: int) -> list[tuple[str, int]]:
+    """Write ``rows`` as one new part per publish month; return (relative path, rows) pairs.
+
+    Each file is complete and durable when this returns, but nothing reads it until the
+    caller registers it in the crawl state.
+    """
+    by_month: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_month[row["publish_month"]].append(row)
+    return _write_tables(data_dir, [(f"publish_month={m}", _table(by_month[m])) for m in sorted(by_month)], run_id)
+
+
+def compact(data_dir: Path, parts: list[str], live: set[str], run_id: int) -> list[tuple[str, int]]:
+    """Rewrite the newest version of every live record into one part per month.
+
+    Reads one month at a time (plus the record ids of every part), so memory stays bounded
+    by the largest month. Returns the new parts; the caller swaps them in atomically.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    winner: dict[str, tuple[int, int]] = {}
+    for index, rel in enumerate(parts):
+        ids = pq.ParquetFile(data_dir / DATASET / rel).read(columns=["record_id"]).column(0).to_pylist()
+        for row, rid in enumerate(ids):
+            if rid in live:
+                winner[rid] = (index, row)
+    keep: dict[int, list[int]] = defaultdict(list)
+    for index, row in winner.values():
+        keep[index].append(row)
+    by_month: dict[str, list[int]] = defaultdict(list)
+    for index, rel in enumerate(parts):
+        if keep[index]:
+            by_month[rel.split("/")[0]].append(index)
+    written: list[tuple[str, "pa.Table"]] = []
+    for month in sorted(by_month):
+        tables, json_columns = [], set()
+        for index in by_month[month]:
+            table = pq.ParquetFile(data_dir / DATASET / parts[index]).read()
+            json_columns.update(_json_columns(table))
+            tables.append(table.take(pa.array(sorted(keep[index]), pa.int64())).replace_schema_metadata(None))
+        table = pa.concat_tables(tables, promote_options="permissive")
+        table = table.replace_schema_metadata({JSON_META: ",".join(sorted(json_columns)).encode()})
+        written.append((month, table))
+    return _write_tables(data_dir, written, run_id)
+
+
+def _write_tables(data_dir: Path, tables: list[tuple[str, "pa.Table"]], run_id: int) -> list[tuple[str, int]]:
+    """Write parts atomically: temporary names, fsync, rename, fsync the folders.
+
+    The fsyncs run a few at a time: a first crawl of a site spreads its records over many
+    months, and one fsync after another would then dominate a commit.
+    """
+    import pyarrow.parquet as pq
+
+    staged = []
+    for partition, table in tables:
+        folder = data_dir / DATASET / partition
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"part-{run_id:06d}-{uuid.uuid4().hex[:12]}.parquet"
+        tmp = folder / f".{name}.tmp"
+        pq.write_table(table, tmp, compression="zstd")
+        staged.append((tmp, folder / name, f"{partition}/{name}", table.num_rows))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(_fsync, [tmp for tmp, *_ in staged]))
+        for tmp, final, *_ in staged:
+            os.replace(tmp, final)
+        list(pool.map(_fsync, {final.parent for _, final, *_ in staged}))
+    return [(rel, rows) for _, _, rel, rows in staged]
+
+
+def remove_unlisted_parts(data_dir: Path, listed: Iterable[str]) -> int:
+    """Delete part files the state does not list (left by a crash or a finished compaction).
+
+    Only safe while holding the crawl lock.
+    """
+    root = data_dir / DATASET
+    if not root.is_dir():
+        return 0
+    keep = set(listed)
+    removed = 0
+    for path in root.glob("publish_month=*/*"):
+        rel = f"{path.parent.name}/{path.name}"
+        if (path.name.endswith(".tmp") or PART_RE.match(path.name)) and rel not in keep:
+            path.unlink(missing_ok=True)
+            removed += 1
+    for folder in root.glob("publish_month=*"):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    return removed
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# -- reading ------------------------------------------------------------------------------
+def _snapshot(data_dir: Path) -> tuple[list[str], set[str]]:
+    """The listed parts and the live record ids, read in one transaction."""
+    path = Path(data_dir) / STATE_FILE
+    if not path.is_file():
+        raise PolicytextError(f"{data_dir}: not a policytext data directory (no {STATE_FILE})")
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+        try:
+            db.execute("PRAGMA busy_timeout=10000")
+            db.execute("BEGIN")
+            parts = [r[0] for r in db.execute("SELECT path FROM parts ORDER BY id")]
+            live = {r[0] for r in db.execute("SELECT record_id FROM records")}
+            db.execute("COMMIT")
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise PolicytextError(f"{data_dir}: cannot read the crawl state: {exc}") from None
+    return parts, live
+
+
+def read_table(data_dir: str | os.PathLike) -> "pa.Table":
+    """The newest version of every live record, as one Arrow table (JSON columns still text)."""
+    data_dir = Path(data_dir)
+    for _attempt in range(5):
+        parts, live = _snapshot(data_dir)
+        try:
+            return _latest(data_dir, parts, live)
+        except FileNotFoundError:
+            continue  # a compaction replaced a part after the snapshot; read again
+    raise PolicytextError(f"{data_dir}: the dataset keeps changing under the reader; try again")
+
+
+def _latest(data_dir: Path, parts: list[str], live: set[str]) -> "pa.Table":
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tables, json_columns = [], set()
+    for rel in parts:
+        table = pq.ParquetFile(data_dir / DATASET / rel).read()
+        meta = (table.schema.metadata or {}).get(JSON_META, b"")
+        json_columns.update(c for c in meta.decode().split(",") if c)
+        tables.append(table.replace_schema_metadata(None))
+    if not tables:
+        return pa.table({name: pa.array([], pa.string()) for name in LEADING})
+    table = pa.concat_tables(tables, promote_options="permissive")
+    ids = table.column("record_id").to_pylist()
+    last = {rid: i for i, rid in enumerate(ids) if rid in live}
+    keep = sorted(last.values())
+    table = table.take(pa.array(keep, pa.int64()))
+    if "publish_date" in table.column_names:
+        keys = zip(table.column("publish_date").to_pylist(), table.column("url").to_pylist())
+        order = sorted(range(table.num_rows), key=lambda i, k=list(keys): (k[i][0] is None, k[i][0] or "", k[i][1] or ""))
+        table = table.take(pa.array(order, pa.int64()))
+    names = [n for n in LEADING if n in table.column_names]
+    names += [n for n in table.column_names if n not in LEADING and n not in TRAILING]
+    names += [n for n in TRAILING if n in table.column_names]
+    table = table.select(names)
+    return table.replace_schema_metadata({JSON_META: ",".join(sorted(json_columns)).encode()})
+
+
+def iter_records(data_dir: str | os.PathLike) -> Iterator[dict[str, Any]]:
+    """One dict per announcement, nested fields as Python lists and dicts."""
+    return _records(read_table(data_dir))
+
+
+def _records(table: "pa.Table") -> Iterator[dict[str, Any]]:
+    json_columns = _json_columns(table)
+    for batch in table.to_batches(max_chunksize=1000):
+        for row in batch.to_pylist():
+            for name in json_columns:
+                if isinstance(row.get(name), str):
+                    row[name] = json.loads(row[name])
+            yield row
+
+
+def load_dataset(data_dir: str | os.PathLike) -> "pd.DataFrame":
+    """The crawl's dataset as a DataFrame: one row per announcement, newest version of each.
+
+    Columns: ``record_id``, ``url``, ``site``, ``also_published_at`` (other URLs carrying the
+    same announcement), the record's fields (nested ones as lists and dicts), then
+    ``content_hash``, ``first_seen``, ``fetched_at`` and ``publish_month``.
+    """
+    import pandas as pd
+
+    table = read_table(data_dir)
+    return pd.DataFrame.from_records(list(_records(table)), columns=table.column_names)
+
+
+def _json_columns(table: "pa.Table") -> list[str]:
+    meta = (table.schema.metadata or {}).get(JSON_META, b"")
+    return [c for c in meta.decode().split(",") if c and c in table.column_names]
+
+
+# -- export ---------------------------------------------------------------------------------
+def export(data_dir: str | os.PathLike, fmt: str, out: str | os.PathLike | None = None) -> tuple[str, int]:
+    """Write the dataset as JSON lines or CSV; return (where, number of rows).
+
+    ``out`` defaults to ``DIR/exports/announcements.<fmt>``; ``-`` writes to standard output.
+    CSV is UTF-8 with a byte-order mark (so spreadsheet programs read the Chinese text right),
+    with lists and nested fields as JSON text.
+    """
+    if fmt not in ("jsonl", "csv"):
+        raise PolicytextError(f"unknown export format {fmt!r} (jsonl or csv)")
+    data_dir = Path(data_dir)
+    table = read_table(data_dir)
+    if out in (None, ""):
+        out = data_dir / "exports" / f"announcements.{fmt}"
+    if str(out) == "-":
+        return "-", _write(_records(table), fmt, sys.stdout, table.column_names)
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.tmp")
+        with open(tmp, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as fh:
+            count = _write(_records(table), fmt, fh, table.column_names)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise PolicytextError(f"cannot write {out}: {exc.strerror or exc}") from None
+    return str(out), count
+
+
+def _write(records: Iterable[dict], fmt: str, fh, columns: list[str]) -> int:
+    count = 0
+    if fmt == "jsonl":
+        for row in records:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+        return count
+    import csv
+
+    writer = csv.writer(fh)
+    writer.writerow(columns)
+    for row in records:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+        count += 1
+    return count
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

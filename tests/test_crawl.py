@@ -1,0 +1,534 @@
+"""The nightly crawl end to end, against the fixture site served on 127.0.0.1.
+
+Two hosts (two ports): ``a`` is a county bureau's 教育督导 column (two list pages, TRS pager,
+a GBK page, robots.txt, a redirect, a flaky page, a slow page, an oversized page, a soft 404,
+a hard 404, a redirect off the site, an exact duplicate); ``b`` is a news portal reprinting one
+of a's articles. Expected values come from the fixture pages themselves.
+"""
+from __future__ import annotations
+
+import csv
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from policytext import load_dataset
+from policytext.cli import main
+from policytext.crawl.state import State
+
+from .conftest import PAGES
+
+SITE = Path(__file__).parent / "fixtures" / "site"
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE_RE = re.compile(r"/art_\d+_\d+\.html$|/c_\d+\.htm$")
+META_TITLE_RE = re.compile(rb'<meta name="ArticleTitle" content="([^"]+)"')
+
+# Pages of other corpora served at article URLs of the fixture site.
+CORPUS_ROUTES = {
+    "a": {"/art/2024/2/27/art_101_1013.html": PAGES / "hanweb" / "hanweb_funing_meeting_gb2312_2024.html",
+          "/art/2024/5/6/art_101_1016.html": PAGES / "xxgk" / "xxgk_luoyang_workplan_2024.html"},
+    "b": {"/news/2019-06/12/c_2002.htm": PAGES / "news" / "people-hubei-anquan-duda-2019.html"},
+}
+SLOW = "/art/2024/3/29/art_101_1007.html"
+BIG = "/art/2024/3/31/art_101_1008.html"
+FLAKY = "/art/2024/3/28/art_101_1005.html"
+# Pages that fail on every night; a later run tries them again while a list page links them.
+FAILED_LAST_NIGHT = {SLOW, BIG, "/art/2024/3/30/art_101_1010.html", "/old/art_101_1011.html"}
+
+
+class FixtureHost:
+    """One host:port serving a folder, with ETag / Last-Modified, plus scripted misbehaviour."""
+
+    def __init__(self, root: Path, routes: dict[str, Path]):
+        self.root, self.routes = root, routes
+        self.flaky: dict[str, int] = {}
+        self.slow: dict[str, float] = {}
+        self.big: dict[str, int] = {}
+        self.redirects: dict[str, tuple[int, str]] = {}
+        self.pause = 0.0
+        self.log: list[tuple[str, str | None]] = []
+        self._lock = threading.Lock()
+        host = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - http.server's naming
+                host._serve(self)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.server.block_on_close = False
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    @property
+    def netloc(self) -> str:
+        return f"127.0.0.1:{self.server.server_address[1]}"
+
+    def url(self, path: str) -> str:
+        return f"http://{self.netloc}{path}"
+
+    def article_gets(self) -> list[str]:
+        """Article paths requested without a validator (full fetches)."""
+        with self._lock:
+            return [p for p, validator in self.log if ARTICLE_RE.search(p) and not validator]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _serve(self, req: BaseHTTPRequestHandler) -> None:
+        path = urlsplit(req.path).path
+        with self._lock:
+            self.log.append((path, req.headers.get("If-None-Match") or req.headers.get("If-Modified-Since")))
+        try:
+            if self.pause and ARTICLE_RE.search(path):
+                time.sleep(self.pause)
+            if path in self.slow:
+                time.sleep(self.slow[path])
+                return self._send(req, 200, b"<html><body>late</body></html>")
+            with self._lock:
+                failing = self.flaky.get(path, 0)
+                if failing:
+                    self.flaky[path] = failing - 1
+            if failing:
+                return self._send(req, 500, b"<html><body>Internal Server Error</body></html>")
+            if path in self.redirects:
+                status, target = self.redirects[path]
+                return self._send(req, status, b"", {"Location": target})
+            if path in self.big:
+                return self._send_stream(req, self.big[path])
+            file = self.routes.get(path) or self.root / path.lstrip("/")
+            if file.is_dir():
+                file = file / "index.html"
+            if not file.is_file():
+                return self._send(req, 404, "<html><body><h1>404 Not Found</h1></body></html>".encode())
+            body = file.read_bytes()
+            etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+            headers = {"ETag": etag, "Last-Modified": formatdate(file.stat().st_mtime, usegmt=True),
+                       "Content-Type": "text/plain" if file.suffix == ".txt" else "text/html"}
+            if req.headers.get("If-None-Match") == etag:
+                return self._send(req, 304, b"", headers)
+            return self._send(req, 200, body, headers)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    @staticmethod
+    def _send(req, status: int, body: bytes, headers: dict | None = None) -> None:
+        req.send_response(status)
+        for key, value in (headers or {"Content-Type": "text/html"}).items():
+            req.send_header(key, value)
+        if status != 304:
+            req.send_header("Content-Length", str(len(body)))
+        req.end_headers()
+        if status != 304:
+            req.wfile.write(body)
+
+    @staticmethod
+    def _send_stream(req, size: int) -> None:
+        req.send_response(200)
+        req.send_header("Content-Type", "text/html; charset=utf-8")
+        req.end_headers()  # no Content-Length: the cap must trigger while streaming
+        chunk = ("<p>" + "督导资料汇编" * 200 + "</p>\n").encode("utf-8")
+        sent = 0
+        while sent < size:
+            req.wfile.write(chunk)
+            sent += len(chunk)
+
+
+class FixtureSite:
+    """Both hosts, serving a copy of tests/fixtures/site that a test may change."""
+
+    def __init__(self, tmp: Path):
+        self.root = tmp / "site"
+        shutil.copytree(SITE, self.root)
+        self.a = FixtureHost(self.root / "a", CORPUS_ROUTES["a"])
+        self.b = FixtureHost(self.root / "b", CORPUS_ROUTES["b"])
+        self.reset()
+
+    def reset(self) -> None:
+        """The scripted behaviour of a fresh night: a 500, a slow page, a big page, redirects."""
+        a = self.a
+        a.flaky = {FLAKY: 1}
+        a.slow = {SLOW: 1.5}
+        a.big = {BIG: 400_000}
+        a.redirects = {
+            "/old/art_101_1004.html": (301, "/art/2024/3/20/art_101_1004.html"),
+            "/old/art_101_1011.html": (302, f"http://localhost:{a.server.server_address[1]}/art/x/art_101_1011.html"),
+        }
+
+    def publish_later(self) -> None:
+        """A month later: two new announcements on the first list page."""
+        shutil.copytree(self.root / "later" / "a", self.root / "a", dirs_exist_ok=True)
+
+    def sites_toml(self, path: Path, checkpoint_every: int = 500, revisit_days: float = 7) -> Path:
+        path.write_text(f"""
+user_agent = "policytext-test/1.0"
+workers = 4
+checkpoint_every = {checkpoint_every}
+
+[defaults]
+max_pages = 100
+delay = 0
+revisit_days = {revisit_days}
+connect_timeout = 2
+read_timeout = 0.3
+retries = 1
+backoff = 0.01
+max_backoff = 0.05
+max_bytes = 200000
+
+[[site]]
+name = "qingyuan-jyj"
+start_urls = ["{self.a.url('/col/jydd/index.html')}"]
+allowed_domains = ["{self.a.netloc}"]
+article_pattern = '/art_\\d+_\\d+\\.html$'
+list_pattern = '/col/jydd/index(_\\d+)?\\.html$'
+
+[[site]]
+name = "qingyuan-news"
+start_urls = ["{self.b.url('/news/index.html')}"]
+allowed_domains = ["{self.b.netloc}"]
+article_pattern = '/\\d{{4}}-\\d{{2}}/\\d{{2}}/c_\\d+\\.htm$'
+list_pattern = '/news/index\\.html$'
+""", encoding="utf-8")
+        return path
+
+    def close(self) -> None:
+        self.a.close()
+        self.b.close()
+
+
+@pytest.fixture
+def site(tmp_path):
+    served = FixtureSite(tmp_path)
+    yield served
+    served.close()
+
+
+def crawl(site: FixtureSite, data: Path, tmp_path: Path, capsys=None, **toml) -> tuple[int, str, str]:
+    sites = site.sites_toml(tmp_path / "sites.toml", **toml)
+    code = main(["crawl", "--sites", str(sites), "--data", str(data)])
+    out = capsys.readouterr() if capsys else None
+    return code, out.out if out else "", out.err if out else ""
+
+
+def title_of(path: Path) -> str:
+    """The ArticleTitle a fixture page declares, read in the charset the page declares."""
+    raw = path.read_bytes()
+    charset = re.search(rb"charset=([\w-]+)", raw).group(1).decode()
+    return META_TITLE_RE.search(raw).group(1).decode(charset)
+
+
+def records(data: Path) -> dict[str, dict]:
+    df = load_dataset(data)
+    assert df["record_id"].is_unique and df["url"].is_unique
+    return {row["url"]: row for row in df.to_dict("records")}
+
+
+def comparable(data: Path) -> set[tuple]:
+    return {(r["record_id"], r["url"], r["title"], r["text"], r["publish_date"], tuple(r["also_published_at"]))
+            for r in records(data).values()}
+
+
+# -- a first night ---------------------------------------------------------------------------
+def test_crawl_first_run_builds_one_record_per_announcement(site, tmp_path, capsys):
+    data = tmp_path / "data"
+    code, out, err = crawl(site, data, tmp_path, capsys)
+    assert code == 0, err
+    got = records(data)
+    a, b = site.a.url, site.b.url
+    expected = {
+        a("/art/2024/3/5/art_101_1001.html"), a("/art/2024/3/12/art_101_1002.html"),
+        a("/art/2024/4/2/art_101_1003.html"), a("/art/2024/3/20/art_101_1004.html"), a(FLAKY),
+        a("/art/2023/12/15/art_101_1012.html"), a("/art/2024/2/27/art_101_1013.html"),
+        b("/news/2019-06/12/c_2002.htm"),
+    }
+    assert set(got) == expected
+    # Titles as the pages declare them (the GBK page included).
+    for path in ("/art/2024/4/2/art_101_1003.html", "/art/2024/3/5/art_101_1001.html", FLAKY):
+        assert got[a(path)]["title"] == title_of(site.root / "a" / path.lstrip("/"))
+    # The reprint on the news portal and the duplicate in the disclosure column join their originals.
+    assert got[a("/art/2024/3/5/art_101_1001.html")]["also_published_at"] == [b("/news/2024-03/06/c_2001.htm")]
+    assert got[a("/art/2024/3/12/art_101_1002.html")]["also_published_at"] == [a("/art/2024/3/12/art_102_1014.html")]
+    # Nested fields come back as Python objects.
+    row = got[a("/art/2024/3/5/art_101_1001.html")]
+    assert isinstance(row["officials"], list) and all(isinstance(o, dict) for o in row["officials"])
+    assert "周明远" in {o["name"] for o in row["officials"]}
+    assert row["publish_month"] == "2024-03" and row["site"] == "qingyuan-jyj"
+    # What went wrong, counted by reason, in the closing summary.
+    summary = out.strip().splitlines()[-1]
+    for part in ("skipped by robots.txt 1", "timeout 1", "too_large 1", "http_404 1", "redirect_offsite 1",
+                 "not articles 1"):
+        assert part in summary, summary
+    assert "http_500" not in summary  # the flaky page recovered on retry
+    assert all(p != "/private/art_101_1006.html" for p, _ in site.a.log)
+
+
+def test_crawl_state_records_every_outcome(site, tmp_path):
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    state = State(data / "state.sqlite3", readonly=True)
+    a = site.a.url
+    expect = {
+        a("/private/art_101_1006.html"): ("robots", "robots"),
+        a(SLOW): ("failed", "timeout"),
+        a(BIG): ("failed", "too_large"),
+        a("/art/2024/3/30/art_101_1010.html"): ("failed", "http_404"),
+        a("/old/art_101_1011.html"): ("failed", "redirect_offsite"),
+    }
+    for url, (status, reason) in expect.items():
+        row = state.url(url)
+        assert (row.status, row.reason) == (status, reason), url
+    soft404 = state.url(a("/art/2024/3/30/art_101_1009.html"))
+    assert soft404.status == "not_article" and soft404.record_id is None
+    # The redirect's source (tracking parameter dropped) points at its target.
+    moved = state.url(a("/old/art_101_1004.html"))
+    assert moved.status == "done" and "art_101_1004.html" in moved.reason
+    # List pages are never records.
+    assert state.url(a("/col/jydd/index_1.html")).record_id is None
+    run = state.runs()[-1]
+    # Eight announcements; the duplicate and the reprint join two of them.
+    assert (run["status"], run["new"], run["linked"]) == ("complete", 8, 2)
+    state.close()
+
+
+def test_crawl_logs_key_value_lines_when_not_on_a_terminal(site, tmp_path, capsys):
+    code, _out, err = crawl(site, tmp_path / "data", tmp_path, capsys)
+    assert code == 0
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert lines and all(re.match(r'^ts=\S+ level=\w+ event=\w+( \w+=("([^"\\]|\\.)*"|\S+))*$', ln) for ln in lines)
+    summary = next(ln for ln in lines if "event=summary" in ln)
+    assert "failed_timeout=1" in summary and "robots=1" in summary
+
+
+# -- the next nights ---------------------------------------------------------------------------
+def test_crawl_rerun_with_nothing_new_adds_nothing(site, tmp_path):
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    before = comparable(data)
+    parts = State(data / "state.sqlite3", readonly=True).parts()
+    site.a.log.clear()
+    site.b.log.clear()
+    site.reset()
+    assert crawl(site, data, tmp_path)[0] == 0
+    assert comparable(data) == before
+    assert State(data / "state.sqlite3", readonly=True).parts() == parts
+    # Stored articles were not fetched again; only pages that failed last night were retried.
+    assert set(site.a.article_gets()) <= FAILED_LAST_NIGHT
+    assert site.b.article_gets() == []
+
+
+def test_crawl_next_night_fetches_only_new_articles(site, tmp_path):
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    before = records(data)
+    site.publish_later()
+    site.a.log.clear()
+    site.reset()
+    assert crawl(site, data, tmp_path)[0] == 0
+    after = records(data)
+    new = {site.a.url("/art/2024/5/8/art_101_1015.html"), site.a.url("/art/2024/5/6/art_101_1016.html")}
+    assert set(after) == set(before) | new
+    fetched = set(site.a.article_gets()) - FAILED_LAST_NIGHT
+    assert fetched == {urlsplit(u).path for u in new}
+    assert after[site.a.url("/art/2024/5/8/art_101_1015.html")]["title"] == title_of(
+        site.root / "a" / "art/2024/5/8/art_101_1015.html")
+
+
+def test_crawl_revisit_uses_conditional_get_and_picks_up_changes(site, tmp_path):
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path, revisit_days=0)[0] == 0
+    before = records(data)
+    site.a.log.clear()
+    site.reset()
+    site.a.flaky = {}
+    assert crawl(site, data, tmp_path, revisit_days=0)[0] == 0
+    conditional = [p for p, validator in site.a.log if validator]
+    assert urlsplit(site.a.url(FLAKY)).path in conditional
+    assert records(data) == before
+    run = State(data / "state.sqlite3", readonly=True).runs()[-1]
+    assert run["new"] == 0 and run["updated"] == 0 and run["unchanged"] >= 7
+
+    page = site.root / "a" / FLAKY.lstrip("/")
+    page.write_bytes(page.read_bytes().replace("十八家".encode(), "二十一家".encode()))
+    site.reset()
+    site.a.flaky = {}
+    assert crawl(site, data, tmp_path, revisit_days=0)[0] == 0
+    after = records(data)
+    changed = after[site.a.url(FLAKY)]
+    assert "二十一家" in changed["text"] and changed["record_id"] == before[site.a.url(FLAKY)]["record_id"]
+    assert State(data / "state.sqlite3", readonly=True).runs()[-1]["updated"] == 1
+    assert {u: r["text"] for u, r in after.items() if u != site.a.url(FLAKY)} == \
+        {u: r["text"] for u, r in before.items() if u != site.a.url(FLAKY)}
+
+
+# -- offline work on a data directory ------------------------------------------------------------
+def test_reprocess_rebuilds_the_same_records_without_fetching(site, tmp_path, capsys):
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    before = comparable(data)
+    site.close()  # nothing to fetch from any more
+    shutil.rmtree(data / "dataset")
+    assert main(["reprocess", str(data)]) == 0
+    assert "reprocessed: 8 records" in capsys.readouterr().out
+    assert comparable(data) == before
+    listed = {p for _, p in State(data / "state.sqlite3", readonly=True).parts()}
+    on_disk = {f"{p.parent.name}/{p.name}" for p in (data / "dataset").glob("*/*.parquet")}
+    assert listed == on_disk and len(listed) == len({p.split("/")[0] for p in listed})
+
+
+def test_export_jsonl_and_csv(site, tmp_path, capsys):
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    want = records(data)
+    assert main(["export", str(data), "--format", "jsonl"]) == 0
+    rows = [json.loads(line) for line in (data / "exports" / "announcements.jsonl").read_text("utf-8").splitlines()]
+    assert {r["url"] for r in rows} == set(want)
+    assert all(isinstance(r["dates"], list) and isinstance(r["also_published_at"], list) for r in rows)
+    out = tmp_path / "flat.csv"
+    assert main(["export", str(data), "--format", "csv", "--out", str(out)]) == 0
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.DictReader(fh))
+    assert {r["url"] for r in table} == set(want)
+    row = next(r for r in table if r["url"].endswith("art_101_1001.html"))
+    assert json.loads(row["also_published_at"]) == want[row["url"]]["also_published_at"]
+    assert row["text"] == want[row["url"]]["text"]
+
+
+# -- failures of the run itself ------------------------------------------------------------------
+def test_crawl_exits_at_once_when_another_run_holds_the_lock(site, tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    with open(data / "crawl.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.write("4242\n")
+        held.flush()
+        code, _out, err = crawl(site, data, tmp_path, capsys)
+    assert code == 75
+    assert err.strip().splitlines() == [
+        f"policytext: another crawl is running on {data} (pid 4242); this run exits without doing anything"]
+    assert site.a.log == [] and not (data / "state.sqlite3").exists()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[[site]]\nname = 'x'\n", "missing start_urls"),
+    ("user_agent = 3\n", "user_agent must be a str"),
+    ("[[site]\n", "not valid TOML"),
+    ("[[site]]\nname='x'\nstart_urls=['http://h/']\nallowed_domains=['h']\narticle_pattern='(['\n"
+     "list_pattern='x'\nmax_pages=1\ndelay=0\n", "article_pattern is not a valid regular expression"),
+    ("[[site]]\nname='x'\nstart_urls=['http://other/']\nallowed_domains=['h']\narticle_pattern='a'\n"
+     "list_pattern='x'\nmax_pages=1\ndelay=0\n", "is not http(s) on an allowed domain"),
+    ("[[site]]\nname='x'\nstart_urls=['http://h/']\nallowed_domains=['h']\narticle_pattern='a'\n"
+     "list_pattern='x'\nmax_pages=1\ndelay=0\nmax_page=3\n", "unknown key 'max_page'"),
+])
+def test_crawl_rejects_invalid_sites_file_in_one_line(tmp_path, capsys, text, message):
+    sites = tmp_path / "sites.toml"
+    sites.write_text(text, encoding="utf-8")
+    assert main(["crawl", "--sites", str(sites), "--data", str(tmp_path / "data")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("policytext: ") and message in err[0]
+
+
+def test_crawl_reports_an_unwritable_data_directory(site, tmp_path, capsys):
+    blocker = tmp_path / "plainfile"
+    blocker.write_text("not a directory")
+    code, _out, err = crawl(site, blocker / "data", tmp_path, capsys)
+    assert code == 1
+    assert err.strip().splitlines() == [f"policytext: cannot create {blocker / 'data'}: Not a directory"]
+
+
+def test_load_dataset_reports_a_directory_without_state(tmp_path):
+    from policytext import PolicytextError
+
+    with pytest.raises(PolicytextError, match="not a policytext data directory"):
+        load_dataset(tmp_path)
+
+
+# -- kill -9 in the middle of a night ----------------------------------------------------------------
+def committed_parts(data: Path) -> list[str]:
+    """Parts a running crawl has committed so far (none while its state does not exist yet)."""
+    try:
+        db = sqlite3.connect(f"file:{data / 'state.sqlite3'}?mode=ro", uri=True)
+        try:
+            return [row[0] for row in db.execute("SELECT path FROM parts")]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return []
+
+
+def test_crawl_killed_mid_run_then_rerun_equals_an_uninterrupted_run(site, tmp_path):
+    reference = tmp_path / "reference"
+    assert crawl(site, reference, tmp_path)[0] == 0
+    want = comparable(reference)
+
+    site.reset()
+    site.a.log.clear()
+    site.a.pause = 0.15  # slow every article down so the kill lands mid-run
+    sites = site.sites_toml(tmp_path / "sites-kill.toml", checkpoint_every=2)
+    data = tmp_path / "killed"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "policytext", "crawl", "--sites", str(sites),
+                             "--data", str(data)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not committed_parts(data) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, proc.stderr.read().decode()
+    proc.send_signal(signal.SIGKILL)  # at least one checkpoint is in, the rest of the run is not
+    proc.wait()
+    proc.stderr.close()
+    assert committed_parts(data) and len(load_dataset(data)) < len(want)
+
+    site.a.pause = 0.0
+    site.reset()
+    assert crawl(site, data, tmp_path)[0] == 0
+    assert comparable(data) == want
+    runs = State(data / "state.sqlite3", readonly=True).runs()
+    assert [r["status"] for r in runs] == ["killed", "complete"]
+    listed = {p for _, p in State(data / "state.sqlite3", readonly=True).parts()}
+    on_disk = {f"{p.parent.name}/{p.name}" for p in (data / "dataset").glob("*/*")}
+    assert on_disk == listed  # what the kill left half-written is gone
+
+
+def test_crawl_stopped_by_sigterm_commits_what_it_has_and_exits_130(site, tmp_path):
+    site.a.pause = 0.2
+    sites = site.sites_toml(tmp_path / "sites.toml", checkpoint_every=1000)
+    data = tmp_path / "data"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "policytext", "crawl", "--sites", str(sites), "--data", str(data)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(site.a.article_gets()) < 4 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert out.startswith("crawl interrupted in ")
+    assert "event=stopping" in err
+    state = State(data / "state.sqlite3", readonly=True)
+    assert [r["status"] for r in state.runs()] == ["interrupted"]
+    stopped_with = len(load_dataset(data))
+    assert 0 < stopped_with < 8  # the pages in flight were finished and committed, the queue was not
+    state.close()
+    site.a.pause = 0.0
+    site.reset()
+    assert crawl(site, data, tmp_path)[0] == 0
+    assert len(load_dataset(data)) == 8
