@@ -43,6 +43,18 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("-v", "--verbose", action="store_true", help="list the misses document by document")
     ev.add_argument("--debug", action="store_true", help="show the traceback on errors")
 
+    tr = sub.add_parser("train", help="rebuild the classifiers from corpora/labels",
+                        description="Fit the doc_type, topics and relevance classifiers on the labelled corpus, "
+                                    "cross-validate them, and write the skops files, metrics and model card "
+                                    "plus the runtime files that policytext loads.")
+    tr.add_argument("--labels", default="corpora/labels", help="folder of labelled *.jsonl (default: %(default)s)")
+    tr.add_argument("--models", default="models",
+                    help="folder for the skops files, meta.json, metrics.json, MODEL_CARD.md (default: %(default)s)")
+    tr.add_argument("--runtime", help="folder for classifier.json/.npz (default: policytext/data/models of this "
+                                      "installation, which is what policytext loads)")
+    tr.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: %(default)s)")
+    tr.add_argument("--debug", action="store_true", help="show the traceback on errors")
+
     from .crawl.commands import add_parsers as add_crawl_parsers  # crawl, export, reprocess
     add_crawl_parsers(sub)
     return parser
@@ -60,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         return _run(lambda: _extract(args), args.debug)
     if args.command == "evaluate":
         return _run(lambda: _evaluate(args), args.debug)
+    if args.command == "train":
+        from .classify.train import run_command
+        return _run(lambda: run_command(args), args.debug)
     if args.command in ("crawl", "export", "reprocess"):
         from .crawl.commands import run as run_crawl_command
         return _run(lambda: run_crawl_command(args), args.debug)
