@@ -1,6 +1,6 @@
 """Speed on real pages: the page stage alone, the full extract_html, and trafilatura, in one run.
 
-    python benchmarks/real_pages.py [DIR]        (DIR: a folder of saved .html pages, searched recursively)
+    python benchmarks/real_pages.py DIR        (DIR: a folder of saved .html pages, searched recursively)
 
 Each page is timed several times after a warm-up pass; the median ms/page over pages is
 printed for each, together with any page that raised. trafilatura comes with
@@ -13,7 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "real-news-pages"
 REPEATS = 3
 
 
@@ -71,4 +70,6 @@ def main(directory: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DIR))
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    sys.exit(main(Path(sys.argv[1])))

@@ -1,8 +1,5 @@
 import json
-import re
 import socket
-import unicodedata
-from collections import Counter
 from pathlib import Path
 
 import jsonschema
@@ -47,18 +44,3 @@ def validate(record) -> dict:
 def load_gold(relpath: str) -> tuple[bytes, dict]:
     gold = json.loads((PAGES / f"{relpath}.gold.json").read_text("utf-8"))
     return (PAGES / f"{relpath}.html").read_bytes(), gold
-
-
-def bigram_f1(got: str, want: str) -> float:
-    from policytext import normalize
-
-    def grams(t):
-        t = re.sub(r"[\W_]+", "", normalize(unicodedata.normalize("NFKC", t)))
-        return Counter(t[i:i + 2] for i in range(len(t) - 1))
-
-    a, b = grams(got), grams(want)
-    if not a and not b:
-        return 1.0
-    overlap = sum((a & b).values())
-    p, r = overlap / max(1, sum(a.values())), overlap / max(1, sum(b.values()))
-    return 0.0 if p + r == 0 else 2 * p * r / (p + r)

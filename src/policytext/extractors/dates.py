@@ -296,7 +296,7 @@ def _relative(surface: str, span: tuple[int, int], ctx: _Context) -> DateMention
         granularity = "year" if "年" in surface else ("month" if "月" in surface else "period")
         return DateMention(surface, None, "reference", granularity, span)
     y = publish.year
-    years = {"今年": 0, "本年度": 0, "去年": -1, "上年度": -1, "明年": 1, "前年": -2}
+    years = {**RELATIVE_YEARS, "本年度": 0, "上年度": -1}
     if surface in years:
         return DateMention(surface, str(y + years[surface]), "reference", "year", span)
     if surface in ("本月", "当月", "上月", "下月"):

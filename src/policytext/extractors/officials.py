@@ -53,6 +53,7 @@ CUE_RE = re.compile(rf"(?:同志)?(?:{ACTION_RE.pattern})|{BRACKET_TITLE_RE.patt
 NAME_CORE = rf"(?:{'|'.join(_COMPOUND)}|[{_SINGLE}])[\u4e00-\u9fff]{{1,2}}"
 LEFT_BOUNDARY = set("。；！？\n，,、：:“”\"'（(）) \t|")
 LEFT_FUNCTION_WORDS = set("由请经据向对与和及同暨")
+LEFT_OF_NAME = LEFT_BOUNDARY | LEFT_FUNCTION_WORDS
 # Name followed by a title (刘志宏书记, 习近平总书记): a mention.
 NAME_TITLE_RE = re.compile(
     rf"(?P<name>{NAME_CORE})(?P<title>总书记|书记|局长|厅长|主任|县长|市长|省长|部长|督学|校长|园长)"
@@ -186,7 +187,7 @@ class _Finder:
             if self.boundaries is not None:
                 if start not in self.boundaries or m.end("name") not in self.boundaries:
                     continue
-            elif start and self.text[start - 1] not in LEFT_BOUNDARY | LEFT_FUNCTION_WORDS:
+            elif start and self.text[start - 1] not in LEFT_OF_NAME:
                 continue
             if start and self.text[start - 1].isdigit():
                 continue
@@ -330,7 +331,7 @@ def _name_before(text: str, cue: int, boundaries: set[int] | None = None) -> tup
         before = text[start - 1] if start else "\n"
         if before.isdigit():
             continue
-        if before in LEFT_BOUNDARY or before in LEFT_FUNCTION_WORDS or ENDS_IN_TITLE_RE.search(text[max(0, start - 8):start]):
+        if before in LEFT_OF_NAME or ENDS_IN_TITLE_RE.search(text[max(0, start - 8):start]):
             best = (start, cue)
     return best
 
