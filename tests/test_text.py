@@ -59,3 +59,26 @@ def test_segment_joins_back(text):
 
 def test_segment_traditional_like_simplified():
     assert segment("責任督學挂牌督導") == ["責任督學", "挂牌督導"]
+
+
+def _jieba_cut(text):
+    from policytext.text.segment import tokenizer
+
+    return list(tokenizer().cut(text, HMM=True))
+
+
+def test_segment_cuts_exactly_as_jieba_on_the_corpora():
+    from pathlib import Path
+
+    corpora = Path(__file__).resolve().parents[1] / "corpora"
+    texts = [p.read_text("utf-8") for p in sorted((corpora / "gold").glob("*.txt"))]
+    texts += (corpora / "labels" / "part1.jsonl").read_text("utf-8").splitlines()
+    differing = [t[:30] for t in texts if segment(t) != _jieba_cut(t)]
+    assert len(texts) > 250 and not differing
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("教育督导局长李明召开会议责任督学挂牌的了是在和2024年A-b ，。、\n"),
+               max_size=60))
+def test_segment_cuts_exactly_as_jieba(text):
+    assert segment(text) == _jieba_cut(text)

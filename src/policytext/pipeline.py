@@ -63,8 +63,9 @@ def build_record(page: Page) -> Announcement:
     )
     if not page.is_article:
         return record
-    boundaries = {start for _, start, _ in tokenize(text)}
-    labels = classify(page.title, text)
+    tokens = tokenize(text)
+    boundaries = {start for _, start, _ in tokens}
+    labels = classify(page.title, text, [word for word, _, _ in tokens])
     record.doc_type, record.topics, record.is_relevant = labels.doc_type, labels.topics, labels.is_relevant
     record.scores = labels.scores
     record.dates = find_dates(text, page.publish_date)

@@ -6,6 +6,7 @@ them to a numpy form that ships inside the package; ``classify`` predicts from t
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -17,12 +18,15 @@ class Classification:
     scores: dict = field(default_factory=dict)
 
 
-def classify(title: str | None, text: str) -> Classification:
-    """Labels for one announcement from its headline and body, with the model's probabilities."""
+def classify(title: str | None, text: str, body_tokens: Sequence[str] | None = None) -> Classification:
+    """Labels for one announcement from its headline and body, with the model's probabilities.
+
+    ``body_tokens`` is ``policytext.segment(text)`` when the caller has cut the text already.
+    """
     from .model import shipped_model
 
     model = shipped_model()
-    prediction = model.predict(title, text)
+    prediction = model.predict(title, text, body_tokens)
     doc_type, topics, is_relevant = model.labels(prediction)
     scores = {
         "method": "model",

@@ -7,7 +7,7 @@ single spaces and count character n-grams; everything language-specific happens 
 NFKC and lower case (full-width punctuation, digits and letters as ASCII), digit runs
 collapsed to ``0`` (dates and counts say little about the label and would otherwise fill the
 vocabulary), whitespace collapsed, and words cut by ``policytext.segment`` with the
-education-policy dictionary.
+education-policy dictionary (from the text as written, then cleaned word by word).
 Changing what these functions compute changes the models' input: bump ``model.MODEL_FORMAT``
 so that old model files are refused, and run ``policytext train``.
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 
 from .cues import cue_tokens
 
@@ -31,14 +32,25 @@ def clean(text: str) -> str:
     return _SPACE_RE.sub(" ", _DIGITS_RE.sub("0", text)).strip()
 
 
-def words(text: str) -> str:
-    """Space-joined words of an already cleaned text; punctuation and spaces dropped."""
+def words(tokens: Iterable[str]) -> str:
+    """Space-joined cleaned words of ``policytext.segment`` output; punctuation and spaces dropped.
+
+    The words are cut from the text as written (not from its cleaned form), so the extraction
+    pipeline can hand over the tokens it has already cut instead of segmenting twice.
+    """
+    joined = clean(" ".join(w for w in tokens if not w.isspace()))
+    return " ".join(w for w in joined.split(" ") if _WORD_RE.search(w))
+
+
+def document_fields(title: str | None, text: str, body_tokens: Sequence[str] | None = None) -> list[str]:
+    """The feature strings of one document, in ``FIELDS`` order.
+
+    ``body_tokens`` is ``segment(text)`` when the caller has it already.
+    """
     from ..text.segment import segment
 
-    return " ".join(w for w in segment(text) if _WORD_RE.search(w))
-
-
-def document_fields(title: str | None, text: str) -> list[str]:
-    """The feature strings of one document, in ``FIELDS`` order."""
-    title, body = clean(title or ""), clean(text or "")
-    return [words(title), title, words(body), body, cue_tokens(title, body)]
+    title, text = title or "", text or ""
+    if body_tokens is None:
+        body_tokens = segment(text)
+    clean_title, clean_body = clean(title), clean(text)
+    return [words(segment(title)), clean_title, words(body_tokens), clean_body, cue_tokens(clean_title, clean_body)]

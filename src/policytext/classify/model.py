@@ -15,6 +15,7 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -30,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 # Bump when the layout of the exported files or what features.py / cues.py compute changes.
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
 RUNTIME_JSON = "classifier.json"
 RUNTIME_ARRAYS = "classifier.npz"
 RUNTIME_RESOURCE = "data/models"
@@ -183,8 +184,8 @@ class Model:
         doc /= doc.sum(axis=1, keepdims=True)
         return doc, _sigmoid(scores[:, k:k + t]), _sigmoid(scores[:, k + t])
 
-    def predict(self, title: str | None, text: str) -> Prediction:
-        doc, topics, relevance = self.probabilities([document_fields(title, text)])
+    def predict(self, title: str | None, text: str, body_tokens: Sequence[str] | None = None) -> Prediction:
+        doc, topics, relevance = self.probabilities([document_fields(title, text, body_tokens)])
         return Prediction(dict(zip(self.doc_types, doc[0].tolist())), dict(zip(self.topics, topics[0].tolist())),
                           float(relevance[0]))
 

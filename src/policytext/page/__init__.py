@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from ..text.normalize import normalize, normalize_lines
 from . import lines as L
 from .meta import Metadata, collect_metadata
+
+_CJK_RE = re.compile("[\u4e00-\u9fff]")
 
 NOT_FOUND_RE = re.compile(r"页面不存在|页面未找到|找不到(?:该|您要访问的)?页面|404\s*(?:Not Found|错误|页面)?|"
                           r"信息已(?:过期|删除|撤销)|内容已(?:删除|下线)|已被删除|无法访问|访问的页面|Page Not Found", re.I)
@@ -250,7 +253,7 @@ def _is_listing(text: str) -> bool:
 
 def _not_article_reason(page: Page, lines: list[Line], html_title: str | None, meta: dict) -> str | None:
     text = page.text
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    cjk = sum(1 for _ in islice(_CJK_RE.finditer(text), 200))  # only thresholds below 200 matter
     probe = " ".join(filter(None, [html_title or "", page.title or "", text[:300]]))
     if cjk < 30 and NOT_FOUND_RE.search(probe):
         return "error page"
