@@ -46,3 +46,14 @@ def test_golden_officials(case):
 def test_golden_publisher_when_stated():
     raw, gold = load_gold(GOLDEN[0])
     assert policytext.extract_html(raw, url=gold["url"]).publisher == gold["publisher"]
+
+
+@pytest.mark.parametrize("name", [
+    "discuz/datong-duzhengpingjia-2018",           # 来自: in the Discuz! info strip
+    "wechat/jinhua-guapai-jiedu-2024",             # the account, not the office credited at the bottom
+    "oldtable/lianshui-xiangzhen-pinggu-tongbao-2011",  # 来源：督导室 -> the signature's organisation
+    "wordpress/qibao-xuequ-guapai-xiaojie-2018",   # no source label: the signature line
+])
+def test_publisher_from_strip_account_or_signature(name):
+    raw, gold = load_gold(name)
+    assert policytext.extract_html(raw, url=gold["url"]).publisher == gold["publisher"]

@@ -42,6 +42,7 @@ LABEL_FIELDS = {
     "发布机构": "publisher", "发文机关": "publisher", "发文单位": "publisher", "发布单位": "publisher",
     "发文机构": "publisher", "公开单位": "publisher", "信息来源": "source", "来源": "source",
     "文章来源": "source", "稿件来源": "source", "来源单位": "source", "发布部门": "publisher",
+    "来自": "source",
     "发布日期": "publish_date", "发文日期": "publish_date", "发布时间": "publish_date",
     "公开日期": "publish_date", "公开时间": "publish_date", "发表时间": "publish_date", "发表日期": "publish_date",
     "时间": "date", "日期": "date", "更新时间": "updated",

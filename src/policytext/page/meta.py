@@ -42,6 +42,10 @@ def _clean_publisher(value: str | None) -> str | None:
 
 
 SELF_SOURCE_RE = re.compile(r"^(?:本站|本网|原创|网络|互联网|admin|管理员)$", re.I)
+# A body named without its place (县教育局督导室, 来源：督导室): the signature says whose it is.
+BARE_UNIT_RE = re.compile(r"^(?:本|县|市|区|省|局|(?:教育)?(?:督导室|督导科|办公室|综合科|宣传科|信息中心|政务公开办|督导办)$)")
+SIGNATURE_ORG_RE = re.compile(r"^\s*([\u4e00-\u9fff（）()]{2,30}?(?:局|厅|委员会|委|办公室|督导室|督导站|工作站|中心|"
+                              r"人民政府|政府|学校|学区))\s*$")
 
 
 @dataclass
@@ -85,13 +89,18 @@ def collect_metadata(lines, meta: dict[str, str], special: dict[str, str], url: 
     terms = _first(fields, "subject_terms")
     md.subject_terms = [t for t in re.split(r"[、，,；;\s]+", terms) if t] if terms else []
 
-    publisher = (_first_of(meta, META_SOURCE_KEYS) or _first(fields, "publisher") or _first(fields, "source")
-                 or special.get("source") or special.get("account"))
+    # A WeChat article is published by its account, whatever office it credits at the bottom.
+    publisher = (special.get("account") or _first_of(meta, META_SOURCE_KEYS) or _first(fields, "publisher")
+                 or _first(fields, "source") or special.get("source"))
     publisher = _clean_publisher(publisher)
     if publisher and not SELF_SOURCE_RE.match(publisher):
         orgs = [o for o in ORG_SPLIT_RE.split(publisher) if o]
         md.publishers = orgs
         md.publisher = orgs[0] if orgs else publisher
+    if md.publisher is None or BARE_UNIT_RE.match(md.publisher):
+        signed = _signature_org([ln.text for ln in lines if ln.in_content])
+        if signed:
+            md.publisher, md.publishers = signed, [signed]
 
     candidates = [
         *(meta.get(k) for k in META_DATE_KEYS),
@@ -137,6 +146,15 @@ def _signature_date(body: list[str]) -> str | None:
         m = SIGNATURE_DATE_RE.match(text)
         if m:
             return parse_date(m.group(1))
+    return None
+
+
+def _signature_org(body: list[str]) -> str | None:
+    """The issuing body signed under the body (a line that is only an organisation name), if any."""
+    for text in reversed(body[-4:]):
+        m = SIGNATURE_ORG_RE.match(text)
+        if m:
+            return m.group(1)
     return None
 
 
