@@ -30,3 +30,15 @@ def test_section_headings_and_arrangements_are_not_priorities():
     text = ("一、总体情况\n全县共检查学校12所。\n二、存在问题\n部分学校作业总量偏多。\n"
             "会议时间：3月5日上午；会议地点：县教育局三楼会议室；参会人员：各校校长。")
     assert items(text) == []
+
+
+def test_items_without_own_wording_take_the_topic_of_their_introduction():
+    text = "县教育局对全县民办幼儿园开展专项督导，重点检查保育教育、内部管理、收费公示等情况。"
+    topics = {p.text: p.topic for p in find_priorities(text)}
+    assert topics == {"保育教育": "preschool", "内部管理": "preschool", "收费公示": "preschool"}
+
+
+def test_specific_wording_wins_over_general():
+    text = "督导组重点核查专兼职心理教师配备、义务教育质量监测、食堂食材进货查验等工作。"
+    topics = [p.topic for p in find_priorities(text)]
+    assert topics == ["mental_health", "quality_monitoring", "safety"]

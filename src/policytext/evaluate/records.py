@@ -121,8 +121,11 @@ def _priorities(scores: RecordScores, name: str, got: dict, gold: dict) -> None:
             f"missing {[w for j, w in enumerate(want) if j not in used_w]}")
     topics_got = got["priorities"]
     for i, j in matched:
-        ok = topics_got[i].get("topic") == gold["priorities"][j].get("topic")
-        scores.accuracy.setdefault("priorities.topic", []).append(ok)
+        got_topic, want_topic = topics_got[i].get("topic"), gold["priorities"][j].get("topic")
+        scores.accuracy.setdefault("priorities.topic", []).append(got_topic == want_topic)
+        if got_topic != want_topic:
+            scores.misses.setdefault(name, []).append(
+                f"priority topic: {topics_got[i]['text']} -> {got_topic}, want {want_topic}")
 
 
 def report(scores: RecordScores, verbose: bool = False) -> str:

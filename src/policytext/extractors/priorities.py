@@ -10,7 +10,7 @@ import re
 
 from ..datestr import cn_number
 from ..record import Priority
-from .topics import topic_of
+from .topics import topic_in_context
 
 CUE_RE = re.compile(
     r"(?:重点(?:检查|督导|督查|督办|核查|抽查|关注|解决|整治|围绕|开展|推进|抓好|做好)|督导(?:检查)?(?:内容|重点)(?:主要)?(?:包括|为|是|有)?|"
@@ -50,7 +50,7 @@ def _add(found: list[Priority], seen: set[str], text: str, s: int, e: int) -> No
     item = text[s:e]
     if MIN_ITEM <= len(item) <= MAX_ITEM and item not in seen and not item.startswith("以下"):
         seen.add(item)
-        found.append(Priority(text=item, topic=topic_of(item), span=(s, e)))
+        found.append(Priority(text=item, topic=topic_in_context(text, s, e), span=(s, e)))
 
 
 def _enumerations(text: str):
