@@ -82,3 +82,8 @@ def test_segment_cuts_exactly_as_jieba_on_the_corpora():
                max_size=60))
 def test_segment_cuts_exactly_as_jieba(text):
     assert segment(text) == _jieba_cut(text)
+
+
+@pytest.mark.parametrize("name", ["衡南县", "云州区", "宽城满族自治县"])
+def test_segment_keeps_division_names_whole(name):
+    assert name in segment(f"{name}教育局召开督导工作会议")

@@ -26,6 +26,9 @@ from ..cache import cache_dir, write_atomic
 from ..errors import ResourceError
 
 DICT_RESOURCE = "data/edu_dict.txt"
+DIVISIONS_RESOURCE = "data/divisions.tsv"
+# jieba lists most counties at 3-17, which loses to splits such as 衡 / 南县教育局.
+DIVISION_FREQ = 30
 _CACHE_FORMAT = "1"
 _lock = threading.Lock()
 
@@ -195,7 +198,7 @@ def _load_cached_prefix_dict(tk, entries: list[DictEntry]) -> tuple[dict[str, in
     import jieba
 
     key = hashlib.sha1("\0".join([_CACHE_FORMAT, jieba.__version__, _jieba_dict_stamp(),
-                                  _dict_text()]).encode("utf-8")).hexdigest()[:16]
+                                  _dict_text(), str(DIVISION_FREQ), *_division_names()]).encode("utf-8")).hexdigest()[:16]
     folder = cache_dir()
     if folder is not None:
         words_path, freq_path = folder / f"pfdict-{key}.words", folder / f"pfdict-{key}.freq"
@@ -233,7 +236,25 @@ def _build_prefix_dict(tk, entries: list[DictEntry]) -> tuple[dict[str, int], in
         total += entry.freq
         for i in range(1, len(entry.word)):
             freq.setdefault(entry.word[:i], 0)
+    for name in _division_names():
+        old = freq.get(name) or 0
+        if len(name) >= 3 and old < DIVISION_FREQ:
+            freq[name] = DIVISION_FREQ
+            total += DIVISION_FREQ - old
+            for i in range(1, len(name)):
+                freq.setdefault(name[:i], 0)
     return freq, total
+
+
+@cache
+def _division_names() -> tuple[str, ...]:
+    """Full names of the shipped administrative divisions (衡南县, 云州区), kept whole when cut."""
+    try:
+        raw = resources.files("policytext").joinpath(DIVISIONS_RESOURCE).read_text("utf-8")
+    except FileNotFoundError:
+        raise ResourceError(f"{DIVISIONS_RESOURCE} is missing from the policytext package; reinstall policytext") from None
+    rows = (line.split("\t") for line in raw.splitlines() if line and not line.startswith("#"))
+    return tuple(sorted({row[1] for row in rows if len(row) > 1 and row[0].isdigit()}))
 
 
 def _jieba_dict_path() -> str:
