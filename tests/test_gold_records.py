@@ -23,3 +23,13 @@ def test_gold_set_covers_every_document_type():
     types = {gold.get("doc_type") for _, _, gold in GOLD}
     assert {"meeting", "notice", "inspection", "report", "work_plan", "interpretation"} <= types
     assert len(GOLD) >= 62 and Path(ROOT / "corpora" / "gold").is_dir()
+
+
+@pytest.mark.parametrize("name, text, gold", GOLD, ids=[g[0] for g in GOLD])
+def test_gold_dates_are_written_in_the_body(name, text, gold):
+    """Only dates of the body are annotated: a date listed n times occurs at least n times there."""
+    from collections import Counter
+
+    body = extract_text(text).text
+    listed = Counter(d["text"] for d in gold.get("dates", []))
+    assert {t: n for t, n in listed.items() if body.count(t) < n} == {}

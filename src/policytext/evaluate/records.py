@@ -8,6 +8,8 @@ least 0.5; region per level by exact match; doc_number by exact match.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,8 +86,8 @@ def score_record(scores: RecordScores, name: str, got: dict, gold: dict) -> None
 def _add(scores: RecordScores, key: str, prf: PRF, name: str = "", got=None, want=None) -> None:
     scores.prf(key).add(prf.tp, prf.predicted, prf.gold)
     if name and prf.tp != max(prf.predicted, prf.gold):
-        extra = [g for g in got if g not in want]
-        missing = [w for w in want if w not in got]
+        extra = list((Counter(got) - Counter(want)).elements())
+        missing = list((Counter(want) - Counter(got)).elements())
         scores.misses.setdefault(name, []).append(f"{key}: extra {extra} missing {missing}")
 
 
