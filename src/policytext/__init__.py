@@ -89,3 +89,15 @@ def nlp():
     from .text.nlp import nlp as build
 
     return build()
+
+
+# Submodules for analysing a dataset; they import pandas, so they load on first use.
+_SUBMODULES = ("tables", "analysis")
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

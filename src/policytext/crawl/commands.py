@@ -25,11 +25,14 @@ def add_parsers(sub) -> None:
                     help="minimum delay between requests to one host (overrides SITES.toml)")
     cr.add_argument("--debug", action="store_true", help="show the traceback on errors")
 
-    ex = sub.add_parser("export", help="write the dataset as JSON lines or CSV",
-                        description="Write the dataset of DIR as flat files (one row per announcement).")
+    ex = sub.add_parser("export", help="write the dataset as JSON lines, CSV or an Excel workbook",
+                        description="Write the dataset of DIR as flat files (one row per announcement); "
+                                    "xlsx adds one sheet per long table (officials, priorities, dates, "
+                                    "staff, topics).")
     ex.add_argument("data", metavar="DIR", help="data directory of a crawl")
-    ex.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="output format")
+    ex.add_argument("--format", choices=("jsonl", "csv", "xlsx"), default="jsonl", help="output format")
     ex.add_argument("--out", metavar="PATH", help="output file (default DIR/exports/announcements.FORMAT; - for stdout)")
+    ex.add_argument("--chinese-headers", action="store_true", help="column headers in Chinese (csv and xlsx)")
     ex.add_argument("--debug", action="store_true", help="show the traceback on errors")
 
     re_ = sub.add_parser("reprocess", help="rebuild every record from the stored raw responses",
@@ -43,12 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "crawl":
         return _crawl(args)
     if args.command == "export":
-        from ..dataset import export
-
-        where, count = export(args.data, args.format, args.out)
-        if where != "-":
-            print(f"wrote {count} announcements to {where}", file=sys.stderr)
-        return 0
+        return _export(args)
     from .reprocess import reprocess
     from .report import reporting
 
@@ -57,6 +55,25 @@ def run(args: argparse.Namespace) -> int:
     print(f"reprocessed: {result.records} records from {result.counts.new + result.counts.linked} article pages "
           f"({result.counts.linked} linked as reprints, {result.counts.not_article} not articles, "
           f"{result.counts.failed} failed) in {result.seconds:.1f} s")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    import warnings
+
+    from ..dataset import export
+    from ..errors import PolicytextWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PolicytextWarning)
+        where, count = export(args.data, args.format, args.out, chinese_headers=args.chinese_headers)
+    for w in caught:  # ours as one line each, like errors; anything else as Python shows it
+        if issubclass(w.category, PolicytextWarning):
+            print(f"policytext: warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    if where != "-":
+        print(f"wrote {count} announcements to {where}", file=sys.stderr)
     return 0
 
 
