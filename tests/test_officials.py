@@ -68,3 +68,17 @@ def test_extracted_record_carries_officials_with_spans():
                           "3月1日，县教育局副局长詹可欣主持会议，县人民政府教育督导室主任沈墨林通报了督导情况。\n")
     roles = {o.name: o.roles for o in record.officials}
     assert roles == {"詹可欣": ["presided"], "沈墨林": ["reported"]}
+
+
+def test_cue_search_guard_finds_what_the_unguarded_pattern_finds():
+    import re
+
+    from policytext.extractors.officials import CUE_PATTERN, CUE_RE
+
+    from .conftest import ROOT
+
+    plain = re.compile(CUE_PATTERN)
+    texts = [p.read_text("utf-8") for p in sorted((ROOT / "corpora" / "gold").glob("*.txt"))]
+    texts += [p.read_text("utf-8") for p in sorted((ROOT / "corpora" / "labels").glob("*.jsonl"))]
+    for text in texts:
+        assert [m.span() for m in CUE_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]

@@ -39,7 +39,7 @@ def words(tokens: Iterable[str]) -> str:
     pipeline can hand over the tokens it has already cut instead of segmenting twice.
     """
     joined = clean(" ".join(w for w in tokens if not w.isspace()))
-    return " ".join(w for w in joined.split(" ") if _WORD_RE.search(w))
+    return " ".join(filter(_WORD_RE.search, joined.split(" ")))
 
 
 def document_fields(title: str | None, text: str, body_tokens: Sequence[str] | None = None) -> list[str]:

@@ -79,12 +79,13 @@ def find_dates(text: str, publish_date: str | None = None) -> list[DateMention]:
     """Every date or period expression in ``text``, in order of appearance."""
     publish = dt.date.fromisoformat(publish_date) if publish_date else None
     found: list[tuple[str, re.Match]] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where an earlier (stronger) pattern matched
     for kind, rx in PATTERNS:
         for m in rx.finditer(text):
-            if m.end() > m.start() and not any(m.start() < e and s < m.end() for s, e in taken):
+            start, end = m.span()
+            if end > start and 1 not in taken[start:end]:
                 found.append((kind, m))
-                taken.append((m.start(), m.end()))
+                taken[start:end] = b"\x01" * (end - start)
     found.sort(key=lambda item: item[1].start())
     ctx = _Context(text, publish, publish.year if publish else None)
     out: list[DateMention] = []

@@ -15,6 +15,7 @@ from functools import cache
 
 from ..labels import ROLES
 from ..record import Official, Staff
+from ..text.segment import tokenizer
 
 SURNAMES = (
     "习 欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 司徒 夏侯 端木 "
@@ -49,7 +50,11 @@ NOT_OWN_ACT_RE = re.compile(r"听取[^，。；]{0,20}?(?:汇报|报告|意见|�
                             r"在[^，。；]{1,16}?(?:中|上|时|后|期间|之际)")
 STRONG_AFTER_RE = re.compile(rf"[，。；、,;（(）)]|同志|{ACTION_RE.pattern}")
 BRACKET_TITLE_RE = re.compile(rf"(?:同志)?[（(]([^）)]{{2,60}}?(?:{TITLE_HEAD_RE}))[）)]")
-CUE_RE = re.compile(rf"(?:同志)?(?:{ACTION_RE.pattern})|{BRACKET_TITLE_RE.pattern}|同志")
+# The characters a cue can start with: a cheap lookahead lets the search skip every other
+# position instead of trying each alternative there (tests check it matches the unguarded form).
+CUE_FIRST_CHARS = "同主带率任担一汇就作做通介解讲指强要表提致发说总点寄希动交回出参陪列到（("
+CUE_PATTERN = rf"(?:同志)?(?:{ACTION_RE.pattern})|{BRACKET_TITLE_RE.pattern}|同志"
+CUE_RE = re.compile(rf"(?=[{CUE_FIRST_CHARS}])(?:{CUE_PATTERN})")
 NAME_CORE = rf"(?:{'|'.join(_COMPOUND)}|[{_SINGLE}])[\u4e00-\u9fff]{{1,2}}"
 LEFT_BOUNDARY = set("。；！？\n，,、：:“”\"'（(）) \t|")
 LEFT_FUNCTION_WORDS = set("由请经据向对与和及同暨")
@@ -274,8 +279,6 @@ def _share_roles_along_lists(text: str, mentions: list[_Mention]) -> None:
 
 def _plausible_name(name: str) -> bool:
     """Name-shaped and not an ordinary dictionary word (高质量, 强化), unless the dictionary calls it a name."""
-    from ..text.segment import tokenizer
-
     if not _name_shape(name) or ENDS_IN_TITLE_RE.search(name) or name.endswith(ADDRESS_FORMS):
         return False
     if name[0] in CONJUNCTION_SURNAMES and tokenizer().FREQ.get(name[1:], 0) > COMMON_WORD_FREQ:

@@ -16,10 +16,10 @@ import hashlib
 import logging
 import sys
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import accumulate
 from math import log
 
 from ..cache import cache_dir, write_atomic
@@ -45,26 +45,20 @@ def segment(text: str) -> list[str]:
     if not text:
         return []
     basis = _cut_basis(text)
-    words = list(_cut(basis))
+    words = _cut(basis)
     if basis is text:
         return words
-    out, start = [], 0
-    for word in words:
-        out.append(text[start:start + len(word)])
-        start += len(word)
-    return out
+    ends = list(accumulate(map(len, words)))
+    return [text[end - len(word):end] for word, end in zip(words, ends)]
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
     """(word, start, end) triples. Traditional text is cut where its Simplified form is cut."""
     if not text:
         return []
-    out, start = [], 0
-    for word in _cut(_cut_basis(text)):
-        end = start + len(word)
-        out.append((text[start:end], start, end))
-        start = end
-    return out
+    words = _cut(_cut_basis(text))
+    ends = list(accumulate(map(len, words)))
+    return [(text[end - len(word):end], end - len(word), end) for word, end in zip(words, ends)]
 
 
 def _cut_basis(text: str) -> str:
@@ -78,27 +72,29 @@ def _cut_basis(text: str) -> str:
     return text
 
 
-def _cut(text: str) -> Iterator[str]:
+def _cut(text: str) -> list[str]:
     """jieba's accurate mode with HMM: Han blocks by best path, other runs as jieba splits them."""
     from jieba import re_han_default, re_skip_default
 
     tk = tokenizer()
     freq, log_total = tk.FREQ, log(tk.total)
+    out: list[str] = []
     for block in re_han_default.split(text):
         if not block:
             continue
         if re_han_default.match(block):
-            yield from _cut_han(block, freq, log_total)
+            _cut_han(block, freq, log_total, out)
             continue
         for piece in re_skip_default.split(block):
             if re_skip_default.match(piece):
-                yield piece
+                out.append(piece)
             else:
-                yield from piece
+                out.extend(piece)
+    return out
 
 
-def _cut_han(sentence: str, freq: dict[str, int], log_total: float) -> Iterator[str]:
-    """jieba's ``__cut_DAG`` in one backward pass.
+def _cut_han(sentence: str, freq: dict[str, int], log_total: float, out: list[str]) -> None:
+    """jieba's ``__cut_DAG`` in one backward pass, appending the words to ``out``.
 
     jieba builds the word graph as a dict of lists, then scores it with a generator of tuples
     per position; that bookkeeping is about half of all segmentation time. Here each position's
@@ -106,8 +102,6 @@ def _cut_han(sentence: str, freq: dict[str, int], log_total: float) -> Iterator[
     same order and ties go to the longer word, as ``max`` over ``(score, end)`` tuples does, so
     the cut is identical. Runs of single characters go to jieba's HMM as before.
     """
-    from jieba import finalseg
-
     n = len(sentence)
     score = [0.0] * (n + 1)
     end = list(range(1, n + 2))
@@ -135,22 +129,98 @@ def _cut_han(sentence: str, freq: dict[str, int], log_total: float) -> Iterator[
             run += sentence[pos]
         else:
             if run:
-                yield from _single_run(run, get, finalseg)
+                _add_single_run(run, get, out)
                 run = ""
-            yield sentence[pos:stop]
+            out.append(sentence[pos:stop])
         pos = stop
     if run:
-        yield from _single_run(run, get, finalseg)
+        _add_single_run(run, get, out)
 
 
-def _single_run(run: str, get, finalseg) -> Iterator[str]:
+def _add_single_run(run: str, get, out: list[str]) -> None:
     """Characters the best path left single: a known word stays split, an unknown run goes to the HMM."""
     if len(run) == 1:
-        yield run
+        out.append(run)
     elif not get(run):
-        yield from finalseg.cut(run)
+        _hmm_cut(run, out)
     else:
-        yield from run
+        out.extend(run)
+
+
+def _hmm_cut(run: str, out: list[str]) -> None:
+    """jieba's ``finalseg.cut`` (its B/M/E/S hidden Markov model for unknown words), appending to ``out``."""
+    from jieba import finalseg
+
+    for block in finalseg.re_han.split(run):
+        if finalseg.re_han.match(block):
+            for word in _hmm_words(block):
+                if word in finalseg.Force_Split_Words:
+                    out.extend(word)
+                else:
+                    out.append(word)
+        else:
+            out.extend(piece for piece in finalseg.re_skip.split(block) if piece)
+
+
+@cache
+def _hmm_transitions() -> tuple[float, ...]:
+    """The eight transition scores the B/M/E/S model allows (E->B, S->B, M->M, B->M, S->S, E->S, B->E, M->E)."""
+    from jieba.finalseg import MIN_FLOAT, trans_P
+
+    pairs = ("EB", "SB", "MM", "BM", "SS", "ES", "BE", "ME")
+    return tuple(trans_P[a].get(b, MIN_FLOAT) for a, b in pairs)
+
+
+def _hmm_words(obs: str) -> list[str]:
+    """jieba's ``finalseg.viterbi`` with its four states unrolled and back-pointers instead of copied paths.
+
+    Scores are summed in jieba's order and ties go to the state jieba's ``max`` over
+    ``(score, state)`` tuples picks (the later letter), so the words are identical.
+    """
+    from jieba.finalseg import MIN_FLOAT, emit_P, start_P
+
+    e_b, e_m, e_e, e_s = emit_P["B"], emit_P["M"], emit_P["E"], emit_P["S"]
+    t_eb, t_sb, t_mm, t_bm, t_ss, t_es, t_be, t_me = _hmm_transitions()
+    first = obs[0]
+    v_b = start_P["B"] + e_b.get(first, MIN_FLOAT)
+    v_m = start_P["M"] + e_m.get(first, MIN_FLOAT)
+    v_e = start_P["E"] + e_e.get(first, MIN_FLOAT)
+    v_s = start_P["S"] + e_s.get(first, MIN_FLOAT)
+    back: list[tuple[str, str, str, str]] = []  # previous state of B, M, E, S at each step
+    for ch in obs[1:]:
+        em = e_b.get(ch, MIN_FLOAT)
+        x, y = v_e + t_eb + em, v_s + t_sb + em
+        n_b, p_b = (y, "S") if y >= x else (x, "E")
+        em = e_m.get(ch, MIN_FLOAT)
+        x, y = v_m + t_mm + em, v_b + t_bm + em
+        n_m, p_m = (x, "M") if x >= y else (y, "B")
+        em = e_s.get(ch, MIN_FLOAT)
+        x, y = v_s + t_ss + em, v_e + t_es + em
+        n_s, p_s = (x, "S") if x >= y else (y, "E")
+        em = e_e.get(ch, MIN_FLOAT)
+        x, y = v_b + t_be + em, v_m + t_me + em
+        n_e, p_e = (y, "M") if y >= x else (x, "B")
+        v_b, v_m, v_e, v_s = n_b, n_m, n_e, n_s
+        back.append((p_b, p_m, p_e, p_s))
+    state = "S" if v_s >= v_e else "E"
+    states = [state]
+    for step in reversed(back):
+        state = step["BMES".index(state)]
+        states.append(state)
+    states.reverse()
+    words, begin, nexti = [], 0, 0
+    for i, state in enumerate(states):
+        if state == "B":
+            begin = i
+        elif state == "E":
+            words.append(obs[begin:i + 1])
+            nexti = i + 1
+        elif state == "S":
+            words.append(obs[i])
+            nexti = i + 1
+    if nexti < len(obs):
+        words.append(obs[nexti:])
+    return words
 
 
 def domain_entries() -> list[DictEntry]:
