@@ -42,3 +42,11 @@ def test_specific_wording_wins_over_general():
     text = "督导组重点核查专兼职心理教师配备、义务教育质量监测、食堂食材进货查验等工作。"
     topics = [p.topic for p in find_priorities(text)]
     assert topics == ["mental_health", "quality_monitoring", "safety"]
+
+
+def test_a_comma_ends_an_enumeration_joined_by_dunhao():
+    text = "督导室围绕县委、县政府中心工作，先后组织开展了春季开学、校园安全等5项专项督导。"
+    assert not [t for t in items(text) if "，" in t]
+    text = "重点检查作业总量和时长控制、课后服务质量、校外培训机构治理等情况，每季度开展一次抽查，实行清单化管理、销号式整改。"
+    assert items(text)[:3] == ["作业总量和时长控制", "课后服务质量", "校外培训机构治理"]
+    assert not [t for t in items(text) if "，" in t]

@@ -72,16 +72,29 @@ def _enumerations(text: str):
             start, clause = start + head.end(), clause[head.end():]
             cut = len(clause)
         tail = None if head else COUNT_TAIL_RE.search(clause, first_sep.end())
-        if tail:
+        # Items joined by 、 hold no comma: the first comma ends the enumeration, and a count
+        # written after it belongs to another one (围绕A、B工作，开展了C、D等5项督导).
+        comma = _comma_after(clause, first_sep.end()) if first_sep.group() == "、" else None
+        if comma is not None and (tail is None or comma < tail.start()):
+            cut, tail = comma, None
+        elif tail:
             cut = tail.start()
             raw = tail.group(1)
             count = int(raw) if raw.isdigit() else cn_number(raw.replace("两", "二"))
-        else:
+        elif comma is None:
             last_item = max(clause.rfind("、"), clause.rfind("；"), clause.rfind(";"))
             comma = re.search(r"[，,]", clause[last_item:])
             if comma:
                 cut = last_item + comma.start()
         yield start, start + cut, count
+
+
+def _comma_after(clause: str, pos: int) -> int | None:
+    """Offset of the first comma at or after ``pos`` that is not inside brackets or quotes."""
+    for m in re.finditer(r"[，,]", clause[pos:]):
+        if not _bracket_depth(clause, 0, pos + m.start()):
+            return pos + m.start()
+    return None
 
 
 def _split_items(text: str, start: int, end: int, count: int | None) -> list[tuple[int, int]]:
