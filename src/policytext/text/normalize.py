@@ -97,6 +97,8 @@ def needs_simplification(text: str) -> bool:
     Two such characters are enough; a short text needs only one.
     """
     trad = _traditional_only()
+    if trad.isdisjoint(text):  # the usual case, decided in C
+        return False
     hits = 0
     for ch in text:
         if ch in trad:
