@@ -65,3 +65,36 @@ def test_cli_evaluate_records_on_a_small_gold_dir(tmp_path, capsys):
 def test_cli_evaluate_reports_missing_gold(tmp_path, capsys):
     assert main(["evaluate", "pages", "--corpus", str(tmp_path / "nowhere")]) == 3
     assert "gold data not found" in capsys.readouterr().err
+
+
+def test_evaluate_labels_agrees_with_scikit_learn_on_the_heldout_set(tmp_path, capsys):
+    from sklearn.metrics import accuracy_score, f1_score
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    from policytext.classify import classify
+    from policytext.labels import TOPICS
+
+    from .conftest import ROOT
+
+    heldout = ROOT / "corpora" / "heldout" / "labels.jsonl"
+    docs = [json.loads(line) for line in heldout.read_text("utf-8").splitlines() if line.strip()][:40]
+    path = tmp_path / "mine.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), "utf-8")
+    got = [classify(d["title"], d["text"]) for d in docs]
+    binarize = MultiLabelBinarizer(classes=list(TOPICS)).fit([])
+    want_t, got_t = binarize.transform([d["topics"] for d in docs]), binarize.transform([g.topics for g in got])
+    used = (want_t.sum(axis=0) + got_t.sum(axis=0)) > 0
+    types = sorted({d["doc_type"] for d in docs} | {g.doc_type for g in got})
+
+    assert main(["evaluate", "labels", "--corpus", str(path), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["documents"] == 40
+    assert summary["doc_type_accuracy"] == pytest.approx(accuracy_score([d["doc_type"] for d in docs],
+                                                                        [g.doc_type for g in got]), abs=1e-4)
+    assert summary["doc_type_macro_f1"] == pytest.approx(f1_score([d["doc_type"] for d in docs], [g.doc_type for g in got],
+                                                                  labels=types, average="macro"), abs=1e-4)
+    assert summary["topics_micro_f1"] == pytest.approx(f1_score(want_t, got_t, average="micro"), abs=1e-4)
+    assert summary["topics_macro_f1"] == pytest.approx(
+        f1_score(want_t[:, used], got_t[:, used], average="macro", zero_division=0), abs=1e-4)
+    assert summary["relevance_f1"] == pytest.approx(f1_score([d["is_relevant"] for d in docs],
+                                                             [g.is_relevant for g in got]), abs=1e-4)

@@ -33,8 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", help="score policytext on the annotated corpora",
                         description="Score policytext on the annotated corpora of a source checkout.")
-    ev.add_argument("what", choices=("pages", "segment", "records"),
-                    help="pages: text and metadata; segment: words; records: extracted fields")
+    ev.add_argument("what", choices=("pages", "segment", "records", "labels"),
+                    help="pages: text and metadata; segment: words; records: extracted fields; "
+                         "labels: the shipped classifiers on held-out labelled documents")
     ev.add_argument("--corpus", help="gold directory or files (default: the matching folder under corpora/)",
                     nargs="+")
     ev.add_argument("--compare", action="store_true",

@@ -1,4 +1,4 @@
-"""How well policytext does on the annotated corpora: ``policytext evaluate pages|segment|records``.
+"""How well policytext does on the annotated corpora: ``policytext evaluate pages|segment|records|labels``.
 
 The corpora live in a source checkout (``corpora/``), not in the installed package, so the
 default paths are relative to the current directory.
@@ -14,6 +14,7 @@ DEFAULT_CORPORA = {
     "pages": ["corpora/pages"],
     "segment": ["corpora/segment/domain_gold.txt", "corpora/segment/general_check.txt"],
     "records": ["corpora/gold"],
+    "labels": ["corpora/heldout"],
 }
 
 
@@ -43,6 +44,13 @@ def run_evaluation(what: str, paths: list[str] | None = None, compare: bool = Fa
             return json.dumps({f: {s: prf.as_dict() for s, prf in by.items()} for f, by in results.items()},
                               ensure_ascii=False, indent=2)
         return segment.report(results)
+    if what == "labels":
+        from . import labels
+
+        label_scores = labels.evaluate_labels(paths)
+        if as_json:
+            return json.dumps(label_scores.summary(), ensure_ascii=False, indent=2)
+        return labels.report(label_scores, verbose)
     from . import records
 
     scores = records.evaluate_records(paths[0])
