@@ -59,3 +59,32 @@ def test_without_publish_date_relative_values_are_unknown():
 def test_premise_is_not_a_deadline():
     found = dates("在9月1日前提下完成。在9月1日前提交。")
     assert [t for _, _, t in found] == ["event", "deadline"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("计划于6月中旬完成实地核查。", ("6月中旬", "2024-06-11/2024-06-20", "event")),
+    ("督导分10月下旬至11月中旬两轮进行。", ("10月下旬至11月中旬", "2024-10-21/2024-11-20", "period")),
+    ("2月下旬至3月上旬开展开学检查。", ("2月下旬至3月上旬", "2024-02-21/2024-03-10", "period")),
+    ("暑期安全巡查时间为2024-7-8至2024-8-25。", ("2024-7-8至2024-8-25", "2024-07-08/2024-08-25", "period")),
+    ("整改工作须在年底前全部完成。", ("年底", "2024-12-31", "deadline")),
+    ("各校须在3月1日开学前完成校舍安全排查。", ("3月1日", "2024-03-01", "deadline")),
+    ("下半年市人民政府教育督导委员会将对各县开展评价。", ("下半年", "2024-07/2024-12", "event")),
+    ("一季度全市已完成对8个县的督导。", ("一季度", "2024-01/2024-03", "reference")),
+])
+def test_xun_ranges_school_deadlines_and_planned_periods(text, expected):
+    assert expected in dates(text)
+
+
+def test_next_day_follows_the_last_date():
+    found = dates("8月28日，督导组召开见面会。次日，副县长带队走访学校。", publish="2023-08-30")
+    assert ("次日", "2023-08-29", "event") in found
+
+
+def test_a_period_anchors_the_duration_that_follows_it():
+    found = dates("10月30日至11月1日，核查组到县开展实地核查，为期三天。", publish="2023-11-05")
+    assert ("为期三天", "2023-10-30/2023-11-01", "period") in found
+
+
+def test_a_december_event_in_a_january_report_is_last_year():
+    found = dates("县教育局于12月18日至29日组织考核组开展考核。", publish="2024-01-15")
+    assert ("12月18日至29日", "2023-12-18/2023-12-29", "period") in found

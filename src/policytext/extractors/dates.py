@@ -37,6 +37,10 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("md_range", re.compile(rf"(?<![0-9年.\-/])(?P<m>{_M})\s*月\s*(?P<d>{_D})\s*[日号]?{TO}(?:(?P<m2>{_M})\s*月\s*)?"
                             rf"(?P<d2>{_D})\s*[日号]")),
     ("m_range", re.compile(rf"(?<![0-9年.\-/个第])(?P<m>{_M})\s*月{TO}(?P<m2>{_M})\s*月(?:份)?(?![0-9]*\s*[日号])")),
+    ("xun_range", re.compile(rf"(?<![0-9.\-/个第])(?:{YEAR}\s*)?(?P<m>{_M})\s*月\s*(?P<part>上旬|中旬|下旬){TO}"
+                             rf"(?:(?P<m2>{_M})\s*月\s*)?(?P<part2>上旬|中旬|下旬)")),
+    ("ymd_num_range", re.compile(rf"(?<![0-9])(?P<y>{_Y})(?P<sep>[-/.])(?P<m>{_M})(?P=sep)(?P<d>{_D})\s*(?:至|到|~|～)\s*"
+                                 rf"(?:(?P<y2>{_Y})(?P=sep))?(?:(?P<m2>{_M})(?P=sep))?(?P<d2>{_D})(?![0-9])")),
     ("y_range", re.compile(rf"(?<![0-9])(?P<y>{_Y})\s*年?{TO}(?P<y2>{_Y})\s*年")),
     ("ymd_num", re.compile(rf"(?<![0-9])(?P<y>{_Y})\s*(?P<sep>[-/.])\s*(?P<m>{_M})\s*(?P=sep)\s*(?P<d>{_D})(?![0-9])"
                            rf"(?:\s*[0-2]?[0-9]:[0-5][0-9](?::[0-5][0-9])?)?")),
@@ -52,16 +56,19 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("duration", re.compile(r"为期\s*(?P<n>[0-9]+|[一二两三四五六七八九十半]+)\s*(?:个)?(?P<unit>天|日|周|星期|个月|月|年)")),
     ("this_week_day", re.compile(r"(?P<which>本周|下周|上周)(?P<wd>[一二三四五六日天])")),
     ("month_end", re.compile(r"(?P<which>本月|当月|下月)(?P<part>底|末)")),
-    ("relative", re.compile(r"近日|日前|近期|今天|今日|昨天|昨日|当天|本周|上周|下周|本月|上月|下月|当月|今年|去年|明年|前年|"
+    ("relative", re.compile(r"近日|日前|近期|次日|今天|今日|昨天|昨日|当天|本周|上周|下周|本月|上月|下月|当月|今年|去年|明年|前年|"
                             r"本年度|上年度|年底|年初")),
 ]
-DEADLINE_AFTER_RE = re.compile(r"\s*(?:之前|以前|前)(?!期|夕|身|提(?![交出供])|置|列|沿|瞻|景|言|往|来|面)|\s*(?:截止|止)")
+DEADLINE_AFTER_RE = re.compile(r"\s*(?:开学|开园|放假|返校)?(?:之前|以前|前)(?!期|夕|身|提(?![交出供])|置|列|沿|瞻|景|言|往|来|面)|\s*(?:截止|止)")
 DEADLINE_BEFORE_RE = re.compile(r"(?:截止(?:到|至|日期为?)?|最迟|不迟于|务必于)\s*$")
 AS_OF_BEFORE_RE = re.compile(r"截至\s*$")
 EVENT_BEFORE_RE = re.compile(r"(?:于|在|自|从|将于|拟于|定于)\s*$")
 EVENT_AFTER_RE = re.compile(r"[，、和及]|起|开始|的|开展|组织|召开|启动|进行|举行|对|分别|将|底前")
-FORWARD_RE = re.compile(r"将|拟|计划|要|须|需|请|于|前|起|安排|预计|力争|确保")
+FORWARD_RE = re.compile(r"将|拟|计划|要|须|需|请|定于|前|起|安排|预计|力争|确保")
 PUBLISH_LINE_RE = re.compile(r"发布|首发|时间|日期|来源")
+# A half or quarter followed by what will be done in it (下半年将组织…, 一季度完成…) is when something
+# happens; one followed by what was done (一季度已完成…) or by a topic (上半年督导工作情况) is talked about.
+PLANNED_AFTER_RE = re.compile(r"[^，。；、\n]{0,16}?(?:已|累计|将|要|拟|完成|开展|组织|启动|实现|部署)")
 EVENT_RELATIVE = {"近日", "日前", "近期", "今天", "今日", "昨天", "昨日", "当天"}
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -73,6 +80,7 @@ class _Context:
     publish: dt.date | None
     year: int | None  # the last year written out in the text
     month: int | None = None  # the last month written out, for 13日上午
+    day: str | None = None  # the last full date written out, for 次日
 
 
 def find_dates(text: str, publish_date: str | None = None) -> list[DateMention]:
@@ -178,8 +186,20 @@ def _resolve(kind: str, m: re.Match, ctx: _Context) -> DateMention | None:
             q = QUARTERS[re.search(r"[一二三四1-4]", half).group(0)]
             first, last = 3 * q - 2, 3 * q
         value = f"{y:04d}-{first:02d}/{y:04d}-{last:02d}" if y else None
-        return DateMention(surface, value, "reference", "period", span)
-    if kind in ("ymd_range", "md_range"):
+        before = ctx.text[max(0, span[0] - 8):span[0]]
+        planned = PLANNED_AFTER_RE.match(ctx.text, span[1])
+        happens = EVENT_BEFORE_RE.search(before) or (planned and planned.group(0)[-1] not in "已计")
+        return DateMention(surface, value, "event" if happens else "reference", "period", span)
+    if kind == "xun_range":
+        mo = int(g["m"])
+        mo2 = int(g["m2"]) if g.get("m2") else mo
+        y = _year(m, ctx, mo)
+        if not y or not (1 <= mo <= 12 and 1 <= mo2 <= 12):
+            return DateMention(surface, None, "period", "period", span)
+        start, _ = _xun_days(y, mo, g["part"])
+        _, end = _xun_days(y + (mo2 < mo), mo2, g["part2"])
+        return _period(surface, start, end, span)
+    if kind in ("ymd_range", "md_range", "ymd_num_range"):
         mo = int(g["m"])
         y1 = _year(m, ctx, mo, int(g["d"]))
         y2 = int(g["y2"]) if g.get("y2") else y1
@@ -216,6 +236,8 @@ def _resolve(kind: str, m: re.Match, ctx: _Context) -> DateMention | None:
 
 def _typed(surface: str, value: str | None, granularity: str, span: tuple[int, int], ctx: _Context) -> DateMention:
     text = ctx.text
+    if granularity == "day" and value:
+        ctx.day = value
     before = text[max(0, span[0] - 8):span[0]]
     if DEADLINE_AFTER_RE.match(text, span[1]) or DEADLINE_BEFORE_RE.search(before):
         return DateMention(surface, value, "deadline", granularity, span)
@@ -243,6 +265,12 @@ def _month(surface: str, y: int | None, mo: int, part: str | None, span: tuple[i
     """A month: 6月底前 is a deadline on its last day; 于4月 / 10月， an event; else a reference."""
     text = ctx.text
     before = text[max(0, span[0] - 8):span[0]]
+    if part in ("上旬", "中旬", "下旬"):
+        first, last = _xun_days(y, mo, part) if y else (None, None)
+        kind = "deadline" if DEADLINE_AFTER_RE.match(text, span[1]) else "event"
+        if kind == "deadline":
+            return DateMention(surface, last, kind, "day", span)
+        return DateMention(surface, f"{first}/{last}" if y else None, kind, "period", span)
     if part in ("底", "末"):
         last_day = iso(y, mo, calendar.monthrange(y, mo)[1]) if y else None
         if DEADLINE_AFTER_RE.match(text, span[1]):
@@ -258,6 +286,13 @@ def _month(surface: str, y: int | None, mo: int, part: str | None, span: tuple[i
             re.search(r"了\s*$", before):
         return DateMention(surface, value, "event", "month", span)
     return DateMention(surface, value, "reference", "month", span)
+
+
+def _xun_days(y: int, mo: int, part: str) -> tuple[str, str]:
+    """First and last day of 上旬 (1-10), 中旬 (11-20) or 下旬 (21-end of month)."""
+    last = calendar.monthrange(y, mo)[1]
+    first_day, last_day = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, last)}[part]
+    return iso(y, mo, first_day), iso(y, mo, last_day)
 
 
 def _period(surface: str, start: str | None, end: str | None, span: tuple[int, int]) -> DateMention:
@@ -276,8 +311,10 @@ def _duration(m: re.Match, ctx: _Context, resolved: list[DateMention]) -> DateMe
     starts = [d for d in days if re.match(r"\s*(?:起|开始)", ctx.text[d.span[1]:])]
     before = [d for d in days if d.span[0] < span[0]] or [
         d for d in resolved if d.granularity == "day" and d.value and d.type == "event" and d.span[0] < span[0]]
-    anchor = starts[0] if starts else (before[-1] if before else None)
-    start = dt.date.fromisoformat(anchor.value) if anchor else ctx.publish
+    periods = [d for d in resolved if d.granularity == "period" and d.value and len(d.value) == 21
+               and paragraph_start <= d.span[0] < span[0]]
+    anchor = starts[0] if starts else (periods[-1] if periods else (before[-1] if before else None))
+    start = dt.date.fromisoformat(anchor.value[:10]) if anchor else ctx.publish
     if start is None or length is None:
         return DateMention(surface, None, "period", "period", span)
     end = _add(start, length, m.group("unit"))
@@ -288,6 +325,9 @@ def _duration(m: re.Match, ctx: _Context, resolved: list[DateMention]) -> DateMe
 
 def _relative(surface: str, span: tuple[int, int], ctx: _Context) -> DateMention:
     publish = ctx.publish
+    if surface == "次日":
+        value = (dt.date.fromisoformat(ctx.day) + dt.timedelta(days=1)).isoformat() if ctx.day else None
+        return DateMention(surface, value, "event", "day", span)
     if surface in EVENT_RELATIVE:
         if publish is None:
             return DateMention(surface, None, "event", "day", span)
@@ -313,7 +353,7 @@ def _relative(surface: str, span: tuple[int, int], ctx: _Context) -> DateMention
         sunday = monday + dt.timedelta(days=6)
         return DateMention(surface, f"{monday.isoformat()}/{sunday.isoformat()}", "period", "period", span)
     if surface == "年底":
-        return _month(surface, y, 12, None, span, ctx, explicit_year=True)
+        return _month(surface, y, 12, "底", span, ctx, explicit_year=True)
     if surface == "年初":
         return DateMention(surface, f"{y:04d}-01", "reference", "month", span)
     return DateMention(surface, None, "reference", "period", span)
