@@ -82,3 +82,32 @@ def test_cue_search_guard_finds_what_the_unguarded_pattern_finds():
     texts += [p.read_text("utf-8") for p in sorted((ROOT / "corpora" / "labels").glob("*.jsonl"))]
     for text in texts:
         assert [m.span() for m in CUE_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("县人民政府副县长阿依古丽·买买提带领第二督导组到乡镇学校督导。",
+     ("阿依古丽·买买提", ["县人民政府副县长"], ["led_inspection"])),
+    ("县委常委、副县长（援疆）孙浩然带领督导组检查开学准备。",
+     ("孙浩然", ["县委常委", "副县长（援疆）"], ["led_inspection"])),
+    ("宜川县委常委、副县长呼延丽萍陪同核查。", ("呼延丽萍", ["宜川县委常委", "副县长"], ["attended"])),
+    ("市政府督学高建军、惠春梅、拓晓东参加核查。", ("拓晓东", ["市政府督学"], ["attended"])),
+    ("国家督学、北京师范大学教授邵一鸣作了题为《督导评估的方法》的专题辅导。",
+     ("邵一鸣", ["国家督学", "北京师范大学教授"], ["spoke"])),
+    ("县人大常委会副主任马国强、县政协副主席苏丽华，县政府办、县教育局负责同志参加会议。",
+     ("苏丽华", ["县政协副主席"], ["attended"])),
+    ("会上，副校长崔明浩对照评估标准，通报了学校自评情况。", ("崔明浩", ["副校长"], ["reported"])),
+])
+def test_more_ways_officials_are_written(text, expected):
+    found, _ = people(text)
+    person = found.get(expected[0])
+    assert person is not None and (person.name, person.titles, person.roles) == expected
+
+
+def test_a_report_meeting_is_not_a_report():
+    found, _ = people("镇党委书记刘志勇、镇长王海东参加汇报会。")
+    assert {name: o.roles for name, o in found.items()} == {"刘志勇": ["attended"], "王海东": ["attended"]}
+
+
+def test_parents_addressed_are_not_a_person():
+    found, _ = people("督学宁小军随机走访学生家庭，向家长发放一封信。")
+    assert "向家长" not in found

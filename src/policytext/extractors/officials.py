@@ -18,8 +18,8 @@ from ..record import Official, Staff
 from ..text.segment import tokenizer
 
 SURNAMES = (
-    "习 欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 司徒 夏侯 端木 "
-    "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 彭 曾 肖 田 董 袁 潘 于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆 汪 范 金 石 廖 贾 夏 韦 付 傅 方 白 邹 孟 熊 秦 邱 江 尹 薛 闫 阎 段 雷 侯 龙 史 陶 黎 贺 顾 毛 郝 龚 邵 万 钱 严 覃 武 戴 莫 孔 向 汤 常 温 康 施 文 牛 樊 葛 邢 安 齐 易 乔 伍 庞 颜 倪 庄 聂 章 鲁 岳 翟 殷 詹 申 欧 耿 关 兰 焦 俞 左 柳 甘 祝 包 宁 尚 符 舒 阮 柯 纪 梅 童 凌 毕 单 季 裴 霍 涂 成 苗 谷 盛 曲 翁 冉 骆 蓝 路 游 辛 靳 管 柴 蒙 鲍 华 喻 祁 蒲 房 滕 屈 饶 解 牟 艾 尤 阳 时 穆 农 司 卓 古 吉 缪 简 车 项 连 芦 麦 褚 娄 窦 戚 岑 景 党 宫 费 卜 冷 晏 席 卫 米 柏 宗 瞿 桂 全 佟 应 臧 闵 苟 邬 边 卞 姬 师 仇 栾 隋 商 刁 沙 荣 巫 寇 桑 郎 甄 丛 仲 虞 敖 巩 明 佘 池 查 麻 苑 迟 邝 官 封 谈 匡 鞠 惠 荆 乐 冀 郁 胥 南 班 储 原 栗 燕 楚 鄢 劳 谌 奚 皮 粟 冼 蔺 楼 盘 满 闻 位 厉 伊 仝 区 郜 海 阚 花 权 强 帅 屠 豆 朴 盖 练 廉 禹 井 祖 漆 巴 丰 支 卿 国 狄 平 计 索 宣 晋 相 初 门 云 容 敬 来 扈 晁 芮 都 普 阙 浦 戈 伏 鹿 薄 邸 雍 辜 羊 阿 乌 母 裘 亓 修 邰 赫 杭 况 那 宿 鲜 印 逯 隆 茹 诸 战 慎 危 玉 银 亢 嵇 公 哈 湛 宾 戎 勾 茅 利 於 呼 居 揭 干 但 尉 冶 斯 元 束 檀 衣 信 展 阴 昝 智 幸 奉 植 衡 富 尧 闭 由 赖 凤 扶 郦 萧 禤 招 蔚 牧 逄 禄 肇 郗 乜 丘 操 粘 旷 竺 库"
+    "习 欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 司徒 夏侯 端木 呼延 "
+    "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 彭 曾 肖 田 董 袁 潘 于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆 汪 范 金 石 廖 贾 夏 韦 付 傅 方 白 邹 孟 熊 秦 邱 江 尹 薛 闫 阎 段 雷 侯 龙 史 陶 黎 贺 顾 毛 郝 龚 邵 万 钱 严 覃 武 戴 莫 孔 向 汤 常 温 康 施 文 牛 樊 葛 邢 安 齐 易 乔 伍 庞 颜 倪 庄 聂 章 鲁 岳 翟 殷 詹 申 欧 耿 关 兰 焦 俞 左 柳 甘 祝 包 宁 尚 符 舒 阮 柯 纪 梅 童 凌 毕 单 季 裴 霍 涂 成 苗 谷 盛 曲 翁 冉 骆 蓝 路 游 辛 靳 管 柴 蒙 鲍 华 喻 祁 蒲 房 滕 屈 饶 解 牟 艾 尤 阳 时 穆 农 司 卓 古 吉 缪 简 车 项 连 芦 麦 褚 娄 窦 戚 岑 景 党 宫 费 卜 冷 晏 席 卫 米 柏 宗 瞿 桂 全 佟 应 臧 闵 苟 邬 边 卞 姬 师 仇 栾 隋 商 刁 沙 荣 巫 寇 桑 郎 甄 丛 仲 虞 敖 巩 明 佘 池 查 麻 苑 迟 邝 官 封 谈 匡 鞠 惠 荆 乐 冀 郁 胥 南 班 储 原 栗 燕 楚 鄢 劳 谌 奚 皮 粟 冼 蔺 楼 盘 满 闻 位 厉 伊 仝 区 郜 海 阚 花 权 强 帅 屠 豆 朴 盖 练 廉 禹 井 祖 漆 巴 丰 支 卿 国 狄 平 计 索 宣 晋 相 初 门 云 容 敬 来 扈 晁 芮 都 普 阙 浦 戈 伏 鹿 薄 邸 雍 辜 羊 阿 乌 母 裘 亓 修 邰 赫 杭 况 那 宿 鲜 印 逯 隆 茹 诸 战 慎 危 玉 银 亢 嵇 公 哈 湛 宾 戎 勾 茅 利 於 呼 居 揭 干 但 尉 冶 斯 元 束 檀 衣 信 展 阴 昝 智 幸 奉 植 衡 富 尧 闭 由 赖 凤 扶 郦 萧 禤 招 蔚 牧 逄 禄 肇 郗 乜 丘 操 粘 旷 竺 库 拓"
 ).split()
 _COMPOUND = tuple(s for s in SURNAMES if len(s) == 2)
 _SINGLE = "".join(s for s in SURNAMES if len(s) == 1)
@@ -29,19 +29,22 @@ TITLE_HEADS = (
     "常务副主任 副主任 主任 副书记 书记 党组书记 党委书记 副局长 局长 副厅长 厅长 副部长 部长 副省长 省长 副市长 市长 "
     "副县长 县长 副区长 区长 副镇长 镇长 副乡长 乡长 副校长 校长 副院长 院长 副处长 处长 副科长 科长 副股长 股长 "
     "副主席 主席 副秘书长 秘书长 总督学 副总督学 督学 督导员 副组长 组长 组员 成员 委员 常委 副总监 总监 调研员 巡视员 "
-    "专员 干事 主任督学 副园长 园长 副所长 所长 负责人 总督导 副馆长 馆长 副会长 会长 副理事长 理事长 教研员 主任科员"
+    "专员 干事 主任督学 副园长 园长 副所长 所长 负责人 总督导 副馆长 馆长 副会长 会长 副理事长 理事长 教研员 主任科员 教授"
 ).split()
 TITLE_HEAD_RE = "|".join(sorted(map(re.escape, TITLE_HEADS), key=len, reverse=True))
-TITLE_END_RE = re.compile(rf"(?:{TITLE_HEAD_RE})(?:同志)?")
-ENDS_IN_TITLE_RE = re.compile(rf"(?:{TITLE_HEAD_RE})$")
+# A title may carry a short qualifier in brackets: 副县长（援疆）, 副局长（挂职）.
+TITLE_QUALIFIER = r"(?:[（(][\u4e00-\u9fff]{1,6}[）)])?"
+TITLE_END_RE = re.compile(rf"(?:{TITLE_HEAD_RE}){TITLE_QUALIFIER}(?:同志)?")
+ENDS_IN_TITLE_RE = re.compile(rf"(?:{TITLE_HEAD_RE}){TITLE_QUALIFIER}$")
 # What a person does after the name, mapped to a role. Order is the order roles are listed in.
 ROLE_CUES = (
     ("presided", r"主持"),
     ("led_inspection", r"带队|率队|(?:带领|率领|率)[^，。；]{0,20}?(?:督导组|检查组|调研组|工作组|专家组|评估组|督学|人员)|"
                        r"任组长|担任组长|一行"),
-    ("reported", r"汇报|(?:就[^，。；]{1,24}?)?(?:作|做)了?[^，。；]{0,16}?(?:安排|部署|报告|说明|解读)|通报|"
+    ("reported", r"汇报(?!会)|(?:就[^，。；]{1,24}?)?(?:作|做)了?[^，。；]{0,16}?(?:安排|部署|报告|说明|解读)|通报|"
                  r"介绍了?[^，。；]{0,12}情况|解读"),
-    ("spoke", r"讲话|指出|强调|要求|表示|提出|致辞|发言|说|总结|点评|寄语|希望|动员|讲|交流|回答|介绍"),
+    ("spoke", r"讲话|指出|强调|要求|表示|提出|致辞|发言|说|总结|点评|寄语|希望|动员|讲|交流|回答|介绍|叮嘱|"
+              r"(?:作|做)了?[^，。；]{0,30}?(?:辅导|讲座|授课|培训|党课)"),
     ("attended", r"出席|参加|陪同|列席|参会|到会|参与"),
 )
 ACTION_RE = re.compile("|".join(f"(?P<{role}>{rx})" for role, rx in ROLE_CUES))
@@ -52,7 +55,7 @@ STRONG_AFTER_RE = re.compile(rf"[，。；、,;（(）)]|同志|{ACTION_RE.patte
 BRACKET_TITLE_RE = re.compile(rf"(?:同志)?[（(]([^）)]{{2,60}}?(?:{TITLE_HEAD_RE}))[）)]")
 # The characters a cue can start with: a cheap lookahead lets the search skip every other
 # position instead of trying each alternative there (tests check it matches the unguarded form).
-CUE_FIRST_CHARS = "同主带率任担一汇就作做通介解讲指强要表提致发说总点寄希动交回出参陪列到（("
+CUE_FIRST_CHARS = "同主带率任担一汇就作做通介解讲指强要表提致发说总点寄希动交回出参陪列到叮（("
 CUE_PATTERN = rf"(?:同志)?(?:{ACTION_RE.pattern})|{BRACKET_TITLE_RE.pattern}|同志"
 CUE_RE = re.compile(rf"(?=[{CUE_FIRST_CHARS}])(?:{CUE_PATTERN})")
 NAME_CORE = rf"(?:{'|'.join(_COMPOUND)}|[{_SINGLE}])[\u4e00-\u9fff]{{1,2}}"
@@ -67,6 +70,11 @@ SURNAME_TITLE_RE = re.compile(
     rf"(?P<surname>{'|'.join(_COMPOUND)}|[{_SINGLE}])(?P<head>局长|厅长|主任|书记|县长|市长|校长|督学|组长|部长|处长|科长)")
 CONTACT_RE = re.compile(r"联系人[:：]\s*(?:[^\s；;，,：:]{2,30}?[\s ]+)?")
 LIST_JOIN_RE = re.compile(r"[、和及]")
+# Names transliterated from Uyghur, Tibetan and other languages: 阿依古丽·买买提.
+DOTTED_NAME_HEAD_RE = re.compile(r"[\u4e00-\u9fff]{2,6}[·•・‧](?=[\u4e00-\u9fff]{2})")
+# After a list of names, others join them before the verb: …苏丽华，县政府办、县教育局负责同志参加会议.
+JOINED_BY_OTHERS_RE = re.compile(r"[，,]\s*(?:以及|及|和)?[^。；！？\n]{0,60}?(?:负责同志|负责人|同志|代表|干部)"
+                                 r"(?:等[^，。；]{0,10}?)?(?:参加|出席|列席|陪同)")
 CLAUSE_BREAK = "。；！？\n"
 CHAIN_SPLIT_RE = re.compile(r"[、，,]")
 # A title part starts after these: 督导组由…, 会议议程：…, 会上，….
@@ -75,7 +83,7 @@ LEADING_WORDS_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9]*(?:随后|最后|同�
 NOT_TITLE_RE = re.compile(r"对|开展|召开|进行|举行|参加|出席|听取|的|是|在|他|她|你|像|决心")
 # Surname + form of address: 付小姐, 冯警官 — a person, but not named.
 ADDRESS_FORMS = ("先生", "女士", "小姐", "阿姨", "阿婆", "老师", "师傅", "经理", "警官", "同学", "大爷", "大妈",
-                 "老人", "医生", "律师", "记者", "总", "工", "姐", "哥", "叔", "伯", "婆", "爷", "某", "某某")
+                 "老人", "医生", "律师", "记者", "家长", "总", "工", "姐", "哥", "叔", "伯", "婆", "爷", "某", "某某")
 NOT_NAME_CHARS = set("的了在与及于对为是将把被从到等各本我你他她它这那有无不也都就并又所会议上下要们员体"
                      "去样说让给像使得着过很最更再曾已多次些么什如此而但却因"
                      "部组委区县市省镇乡村级者校局处科股队团社司厅府院室办班副总务")
@@ -240,6 +248,11 @@ class _Finder:
         """
         if self._excluded(start):
             return None
+        dotted = DOTTED_NAME_HEAD_RE.match(self.text, start)
+        if dotted:  # the name ends where punctuation or a verb of office follows
+            for end in range(dotted.end() + 2, min(dotted.end() + 6, len(self.text)) + 1):
+                if STRONG_AFTER_RE.match(self.text, end):
+                    return start, end
         best, best_rank = None, None
         for length in (2, 3, 4):
             end = start + length
@@ -281,8 +294,8 @@ def _plausible_name(name: str) -> bool:
     """Name-shaped and not an ordinary dictionary word (高质量, 强化), unless the dictionary calls it a name."""
     if not _name_shape(name) or ENDS_IN_TITLE_RE.search(name) or name.endswith(ADDRESS_FORMS):
         return False
-    if name[0] in CONJUNCTION_SURNAMES and tokenizer().FREQ.get(name[1:], 0) > COMMON_WORD_FREQ:
-        return False  # 同时…, 由相关…: a function word, not the surname
+    if len(name) > 2 and name[0] in CONJUNCTION_SURNAMES and tokenizer().FREQ.get(name[1:], 0) > COMMON_WORD_FREQ:
+        return False  # 由相关…: a function word, not the surname
     return tokenizer().FREQ.get(name, 0) <= COMMON_WORD_FREQ or name in _dictionary_names()
 
 
@@ -383,20 +396,27 @@ def _roles_after(text: str, end: int, immediate: bool = False) -> list[str]:
     the same subject (…出席会议，并讲话). With ``immediate`` the clause must open with
     the verb (刘志宏书记“四个领先”要求: 要求 is a noun there).
     """
-    stop = end
+    stop, joined = end, False
     while stop < len(text) and stop - end < 60:
         ch = text[stop]
         if ch in CLAUSE_BREAK:
             break
-        if ch in "，," and not re.match(r"[，,]\s*(?:并|并且|同时|还|随后|又|要求|强调|指出|表示|希望|提出)", text[stop:]):
-            break
+        if ch in "，,":
+            if JOINED_BY_OTHERS_RE.match(text, stop) and not ACTION_RE.search(text, end, stop):
+                joined = True
+                break
+            # The sentence goes on with the same subject: …出席会议，并讲话; 对照标准，通报了….
+            if not (re.match(r"[，,]\s*(?:并|并且|同时|还|随后|又|要求|强调|指出|表示|希望|提出)", text[stop:])
+                    or (not ACTION_RE.search(text, end, stop) and ACTION_RE.match(text, stop + 1))):
+                break
         if ch in "、" and stop == end:
             break
         stop += 1
     clause = NOT_OWN_ACT_RE.sub(lambda m: "　" * len(m.group(0)), text[end:stop])
     if immediate and not ACTION_RE.match(clause.lstrip("　")):
         return []
-    return list(dict.fromkeys(m.lastgroup for m in ACTION_RE.finditer(clause) if m.start() <= 30))
+    roles = list(dict.fromkeys(m.lastgroup for m in ACTION_RE.finditer(clause) if m.start() <= 30))
+    return roles + ["attended"] if joined and "attended" not in roles else roles
 
 
 def _find_staff(text: str) -> tuple[list[Staff], list[tuple[int, int]]]:
