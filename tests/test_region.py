@@ -267,3 +267,9 @@ def test_gold_set_accuracy_without_publisher():
 
     acc = _gold_accuracy(extract)
     assert acc["county"] >= 0.90, acc
+
+
+def test_a_township_named_like_a_county_elsewhere_is_not_that_county():
+    region = find_region("婺源县紫阳镇中心学校", "紫阳镇中心学校开展春季开学安全隐患大排查",
+                         "近日，紫阳镇中心学校组织开展安全隐患排查。", None, None)
+    assert (region.province, region.city, region.county) == ("江西省", "上饶市", "婺源县")

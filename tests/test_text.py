@@ -97,3 +97,15 @@ def test_segmenting_does_not_import_pkg_resources():
     code = "import sys, policytext; policytext.segment('责任督学'); print('pkg_resources' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.parametrize("written, parts", [
+    ("运教督〔2024〕3号", ("运教督", 2024, 3)),
+    ("准教体字〔2024〕第87号", ("准教体字", 2024, 87)),
+    ("苏教督【2023】12号", ("苏教督", 2023, 12)),
+])
+def test_doc_number_variants(written, parts):
+    from policytext.docnumber import parse_doc_number
+
+    number = parse_doc_number(f"文件 {written} 全文")
+    assert (number.agency, number.year, number.serial, number.text) == (*parts, written)

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 DOC_NUMBER_RE = re.compile(
-    r"([\u4e00-\u9fff]{1,12}?)\s*[〔\[【(（［{]\s*((?:19|20)\d{2})\s*[〕\]】)）］}]\s*(\d{1,4})\s*号"
+    r"([\u4e00-\u9fff]{1,12}?)\s*[〔\[【(（［{]\s*((?:19|20)\d{2})\s*[〕\]】)）］}]\s*第?\s*(\d{1,4})\s*号"
 )
 NO_NUMBER_RE = re.compile(r"^(?:无号?|无文号|暂无|-+|—+|/|空|null|none)$", re.I)
 

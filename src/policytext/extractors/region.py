@@ -208,6 +208,8 @@ def find_region(publisher: str | None, title: str | None = None, text: str | Non
     return _descend(evidence, level, city_word=level == "prefecture")
 
 
+TOWNSHIP_SUFFIXES = ("镇", "乡", "街道", "村", "社区")
+
 def scan(s: str, mode: str, head: int | None = None) -> list[Mention]:
     """Place names in ``s``, longest first at each position.
 
@@ -243,7 +245,8 @@ def scan(s: str, mode: str, head: int | None = None) -> list[Mention]:
             i = end
             continue
         stems = tuple(d for d, _ in entries)
-        if any(d.wordlike for d in stems) or not _bare_start_ok(s, i, mode, head):
+        if any(d.wordlike for d in stems) or not _bare_start_ok(s, i, mode, head) or \
+                s.startswith(TOWNSHIP_SUFFIXES, end):  # 紫阳镇 is a township, not 紫阳县
             i += 1
             continue
         suffix = SUFFIX_RE.match(s, end)
