@@ -50,3 +50,21 @@ def test_a_comma_ends_an_enumeration_joined_by_dunhao():
     text = "重点检查作业总量和时长控制、课后服务质量、校外培训机构治理等情况，每季度开展一次抽查，实行清单化管理、销号式整改。"
     assert items(text)[:3] == ["作业总量和时长控制", "课后服务质量", "校外培训机构治理"]
     assert not [t for t in items(text) if "，" in t]
+
+
+def test_comma_separated_items_after_a_cue_and_colon():
+    text = "督导内容包括：学校规范办学行为，课程开设和作业管理，师德师风建设，校园安全和食品安全。"
+    assert items(text)[:4] == ["学校规范办学行为", "课程开设和作业管理", "师德师风建设", "校园安全和食品安全"]
+
+
+def test_numbered_checks_and_task_headings():
+    text = ("本次督导突出“三查”：\n一查防溺水宣传教育落实情况；\n二查危险水域警示标识设置情况。\n"
+            "一、基本情况\n二、强化督政，压实政府教育职责。")
+    found = items(text)
+    assert "防溺水宣传教育落实情况" in found and "危险水域警示标识设置情况" in found
+    assert "强化督政" in found and "基本情况" not in found
+
+
+def test_monthly_themes_lose_their_month_and_the_sentence_verb():
+    text = "责任督学先后围绕7月暑期安全、8月秋季开学准备、9月作业管理开展经常性督导。"
+    assert items(text) == ["暑期安全", "秋季开学准备", "作业管理"]

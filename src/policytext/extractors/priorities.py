@@ -25,8 +25,14 @@ META_LABEL_RE = re.compile(r"(?:时间|地点|人员|议程|要求|对象|方式
 ORDINAL_MARK_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+(?:是|要)|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[一二三四五六七八九十]+、)")
 MIN_ITEM = 4
 ETC_TAIL_RE = re.compile(r"等(?:[^、，。]{0,6}(?:问题|情况|工作|内容|方面))?$")
-ORDINAL_RE = re.compile(r"(?:^|(?<=[。；;\n，,：:]))\s*(?:[一二三四五六七八九十]+(?:是|要|抓|强化|坚持)|"
+ORDINAL_RE = re.compile(r"(?:^|(?<=[。；;\n，,：:]))\s*(?:[一二三四五六七八九十]+(?:是|要|抓|查|强化|坚持)|"
                         r"[（(][一二三四五六七八九十]+[）)])")
+# A numbered heading that states a task (一、强化督政，…), unlike a section title (一、基本情况).
+TASK_HEADING_RE = re.compile(r"(?:^|(?<=\n))[一二三四五六七八九十]+、\s*(?=(?:强化|规范|聚焦|推进|加强|做实|做好|开展|完善|落实|"
+                             r"提升|深化|健全|严格|建立|压实|狠抓|抓好|创新|优化))")
+# Where the last item of 围绕A、B、C开展… ends: at the verb of the sentence.
+ITEM_VERB_RE = re.compile(r"(?:开展|进行|组织|实施)")
+LEADING_MONTH_RE = re.compile(r"^(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})月(?:份)?")
 ITEM_SPLIT_RE = re.compile(r"[、；;]")
 CONJ_SPLIT_RE = re.compile(r"(?<=[\u4e00-\u9fff])(?:和|以及|及)(?=[\u4e00-\u9fff])")
 MAX_ITEM = 40
@@ -40,6 +46,8 @@ def find_priorities(text: str) -> list[Priority]:
         for s, e in _split_items(text, start, end, count):
             _add(found, seen, text, s, e)
     for s, e in _ordinal_heads(text):
+        _add(found, seen, text, s, e)
+    for s, e in _comma_lists(text):
         _add(found, seen, text, s, e)
     found.sort(key=lambda p: p.span[0])
     return found
@@ -83,10 +91,28 @@ def _enumerations(text: str):
             count = int(raw) if raw.isdigit() else cn_number(raw.replace("两", "二"))
         elif comma is None:
             last_item = max(clause.rfind("、"), clause.rfind("；"), clause.rfind(";"))
+            verb = ITEM_VERB_RE.search(clause, last_item + 1)
+            if verb and first_sep.group() == "、" and verb.start() > last_item + 2:
+                cut = verb.start()
             comma = re.search(r"[，,]", clause[last_item:])
             if comma:
                 cut = last_item + comma.start()
         yield start, start + cut, count
+
+
+def _comma_lists(text: str):
+    """督导内容包括：A，B，C。 — items after a cue and a colon, separated by commas only."""
+    for m in CUE_RE.finditer(text):
+        if not m.group(0).rstrip().endswith(("：", ":")):
+            continue
+        stop = m.end()
+        while stop < len(text) and text[stop] not in "。！？\n" and stop - m.end() < 200:
+            stop += 1
+        if re.search(r"[、；;]", text[m.end():stop]):
+            continue  # an ordinary enumeration, split by _enumerations
+        pieces = _pieces(text, m.end(), stop, re.compile(r"[，,]"))
+        if len(pieces) >= 3 and all(e - s <= 20 for s, e in pieces):
+            yield from pieces
 
 
 def _comma_after(clause: str, pos: int) -> int | None:
@@ -135,8 +161,8 @@ def _bracket_depth(text: str, start: int, pos: int) -> int:
 
 
 def _ordinal_heads(text: str):
-    """一是… 二是…, 一要…, （一）…: the head clause of each numbered item."""
-    for m in ORDINAL_RE.finditer(text):
+    """一是… 二是…, 一要…, 一查…, （一）…, 一、强化…: the head clause of each numbered item."""
+    for m in (*ORDINAL_RE.finditer(text), *TASK_HEADING_RE.finditer(text)):
         start = m.end()
         stop = start
         while stop < len(text) and text[stop] not in "。，,；;！？\n" and stop - start < MAX_ITEM:
@@ -157,6 +183,9 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     mark = ORDINAL_MARK_RE.match(text[s:e])
     if mark:
         s += mark.end()
+    month = LEADING_MONTH_RE.match(text[s:e])
+    if month and e - s - month.end() >= MIN_ITEM:
+        s += month.end()  # 7月暑期安全: the month of a monthly theme, not part of it
     while e > s and text[e - 1] in " \t。，,；;":
         e -= 1
     if e - s > 2 and text[s] in "“\"" and text[e - 1] in "”\"" and text.count("“", s, e) == 1:
