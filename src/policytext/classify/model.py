@@ -108,8 +108,11 @@ class _Block:
             text = _WHITE_SPACES_RE.sub(" ", text)
             return [text[i:i + n] for n in range(self.min_n, self.max_n + 1) for i in range(len(text) - n + 1)]
         tokens = text.split()
-        return [" ".join(tokens[i:i + n]) for n in range(self.min_n, self.max_n + 1)
-                for i in range(len(tokens) - n + 1)]
+        terms = tokens[:] if self.min_n == 1 else []
+        for n in range(max(self.min_n, 2), self.max_n + 1):
+            # zip over shifted copies builds each n-gram without slicing the token list
+            terms += map(" ".join, zip(*(tokens[k:] for k in range(n))))
+        return terms
 
 
 _WHITE_SPACES_RE = re.compile(r"\s\s+")
