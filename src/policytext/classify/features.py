@@ -38,7 +38,7 @@ def words(tokens: Iterable[str]) -> str:
     The words are cut from the text as written (not from its cleaned form), so the extraction
     pipeline can hand over the tokens it has already cut instead of segmenting twice.
     """
-    joined = clean(" ".join(w for w in tokens if not w.isspace()))
+    joined = clean(" ".join(tokens))  # whitespace tokens vanish when clean() collapses spaces
     return " ".join(filter(_WORD_RE.search, joined.split(" ")))
 
 
