@@ -111,3 +111,23 @@ def test_a_report_meeting_is_not_a_report():
 def test_parents_addressed_are_not_a_person():
     found, _ = people("督学宁小军随机走访学生家庭，向家长发放一封信。")
     assert "向家长" not in found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("督导工作扎实推进。\n（记者 其其格 通讯员 张宇航）", [("其其格", "reporter"), ("张宇航", "reporter")]),
+    ("督导工作扎实推进。\n（文/图：李秀妍）", [("李秀妍", "author")]),
+    ("督导工作扎实推进。\n（县教育局 宋佳琪）", [("宋佳琪", "author")]),
+    ("督导工作扎实推进。\n（通讯员 古丽娜尔·吐尔逊）", [("古丽娜尔·吐尔逊", "reporter")]),
+    ("督导工作扎实推进。\n文字：黄子怡\n初审：苏海燕", [("黄子怡", "author"), ("苏海燕", "reviewer")]),
+    ("督导工作扎实推进。\n（苏州市教育局 供稿）", []),
+    ("记者从会上了解到，全市将开展专项督导。", []),
+])
+def test_bylines(text, expected):
+    _, staff = people(text)
+    assert [(s.name, s.role) for s in staff] == expected
+
+
+def test_a_byline_with_roles_inside_one_author_field():
+    record = extract_text("禹州市开展校外培训机构专项巡查\n来源：许昌日报  作者：记者 郑晓阳 通讯员 孔令辉  "
+                          "发布时间：2024-06-12\n本报讯 6月8日至11日，禹州市教育体育局开展专项巡查。")
+    assert [(s.name, s.role) for s in record.staff] == [("郑晓阳", "reporter"), ("孔令辉", "reporter")]

@@ -89,15 +89,20 @@ NOT_NAME_CHARS = set("的了在与及于对为是将把被从到等各本我你�
                      "部组委区县市省镇乡村级者校局处科股队团社司厅府院室办班副总务")
 COMMON_WORD_FREQ = 100
 CONJUNCTION_SURNAMES = set("同由")
-STAFF_LABELS = r"记者|通讯员|摄影|摄像|图片|责任编辑|编辑|责编|撰稿|供稿|审核|审校|校对|终审|发布者|作者"
+STAFF_LABELS = r"记者|通讯员|摄影|摄像|图片|责任编辑|编辑|责编|撰稿|供稿|审核|审校|校对|初审|复审|终审|发布者|作者|文字|文/图"
+STAFF_NAME = r"[\u4e00-\u9fff]{2,6}[·•・][\u4e00-\u9fff]{2,6}|[\u4e00-\u9fff]{2,4}"
 STAFF_RE = re.compile(
-    rf"(?P<label>{STAFF_LABELS})\s*[:：]?\s*"
-    rf"(?P<names>(?:(?!{STAFF_LABELS})[\u4e00-\u9fff]{{2,4}}(?:[\s、，,]+)?){{1,4}})"
+    rf"(?P<label>{STAFF_LABELS})\s*(?P<colon>[:：])?\s*"
+    rf"(?P<names>(?:(?!{STAFF_LABELS})(?:{STAFF_NAME})(?:[\s、，,]+)?){{1,4}})"
 )
+# A byline in brackets at the end of the body: （县教育局 宋佳琪）.
+BRACKET_BYLINE_RE = re.compile(r"(?m)^[（(](?P<org>[\u4e00-\u9fff]{2,20}?(?:局|厅|室|中心|学校|站|委|办))\s+"
+                               r"(?P<names>[\u4e00-\u9fff]{2,4}(?:[\s、]+[\u4e00-\u9fff]{2,4}){0,3})[）)]\s*$")
 STAFF_ROLE = {"记者": "reporter", "通讯员": "reporter", "撰稿": "author", "供稿": "author", "作者": "author",
               "摄影": "photographer", "摄像": "photographer", "图片": "photographer", "责任编辑": "editor",
               "编辑": "editor", "责编": "editor", "审核": "reviewer", "审校": "reviewer", "校对": "reviewer",
-              "终审": "reviewer", "发布者": "poster"}
+              "终审": "reviewer", "初审": "reviewer", "复审": "reviewer", "发布者": "poster", "文字": "author",
+              "文/图": "author"}
 ORG_HINT_RE = re.compile(r"(?:省|市|县|区|州|盟|旗|镇|乡|局|厅|部|委|办|室|院|校|园|所|组|会|处|科|中心|政府)")
 
 
@@ -423,14 +428,25 @@ def _find_staff(text: str) -> tuple[list[Staff], list[tuple[int, int]]]:
     staff, spans = [], []
     for m in STAFF_RE.finditer(text):
         role = STAFF_ROLE[m.group("label")]
-        # A byline, not prose such as "记者从会上了解到".
+        # A byline (文字：…, （记者 …）) may credit names without a Han surname (其其格); in prose
+        # ("记者从会上了解到") only surname-first names count.
+        byline = bool(m.group("colon")) or m.start() == 0 or text[m.start() - 1] in "\n（( "
         names_text = m.group("names")
         offset = m.start("names")
-        for nm in re.finditer(r"[\u4e00-\u9fff]{2,4}", names_text):
+        for nm in re.finditer(STAFF_NAME, names_text):
             name = nm.group(0)
-            if any(ch in NOT_NAME_CHARS for ch in name[1:]) or name[0] not in _SINGLE and name[:2] not in _COMPOUND:
+            surname_first = name[0] in _SINGLE or name[:2] in _COMPOUND
+            if any(ch in NOT_NAME_CHARS for ch in name[0 if not surname_first else 1:]) or \
+                    not (surname_first or byline and not ORG_HINT_RE.search(name)):
                 break
             staff.append(Staff(name=name, role=role, span=(offset + nm.start(), offset + nm.end())))
+        spans.append((m.start(), m.end()))
+    for m in BRACKET_BYLINE_RE.finditer(text):
+        for nm in re.finditer(r"[\u4e00-\u9fff]{2,4}", m.group("names")):
+            if re.fullmatch(STAFF_LABELS, nm.group(0)):
+                continue  # （县教育局 供稿）: credits the office, names nobody
+            start = m.start("names") + nm.start()
+            staff.append(Staff(name=nm.group(0), role="author", span=(start, start + len(nm.group(0)))))
         spans.append((m.start(), m.end()))
     return staff, spans
 

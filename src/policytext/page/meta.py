@@ -24,6 +24,9 @@ URL_DATE_RES = (
 SIGNATURE_DATE_RE = re.compile(r"^\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零一二三四五六七八九]{4}年[〇○一二三四五六七八九十]{1,3}月[〇○一二三四五六七八九十]{1,3}日)\s*$")
 STAFF_ROLES = {"author": "author", "reporter": "reporter", "editor": "editor", "reviewer": "reviewer",
                "photographer": "photographer", "poster": "poster"}
+STAFF_SUBLABELS = {"记者": "reporter", "本报记者": "reporter", "通讯员": "reporter", "摄影": "photographer",
+                   "编辑": "editor", "责任编辑": "editor"}
+NOT_A_NAME_RE = re.compile(r"^各|[组局室厅委办站部]$|中心$")  # 图片：各督导小组 credits a group
 NAME_SPLIT_RE = re.compile(r"[\s、，,；;/]+")
 PUBLISHER_LABEL_RE = re.compile(r"^\s*(?:信息)?(?:来源|发布机构|发布单位|发文机关)\s*[:：]\s*")
 PUBLISHER_TAIL_RE = re.compile(r"\s*(?:记者|通讯员|录入|编辑|责任编辑|作者|发布时间|时间|浏览|点击|阅读)(?:[:：]|\s|$)|"
@@ -121,9 +124,13 @@ def collect_metadata(lines, meta: dict[str, str], special: dict[str, str], url: 
 
     for key, role in STAFF_ROLES.items():
         for value in fields.get(key, []):
+            current = role
             for name in NAME_SPLIT_RE.split(value):
-                if 2 <= len(name) <= 12 and (name, role) not in md.staff:
-                    md.staff.append((name, role))
+                name = name.strip("（）()【】[]")
+                if name in STAFF_SUBLABELS:  # 作者：记者 郑晓阳 通讯员 孔令辉
+                    current = STAFF_SUBLABELS[name]
+                elif 2 <= len(name) <= 12 and not NOT_A_NAME_RE.search(name) and (name, current) not in md.staff:
+                    md.staff.append((name, current))
     return md
 
 
