@@ -6,6 +6,7 @@ record whichever way it arrives. Nothing here touches the network.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import accumulate
 
 from .decode import decode_html
 from .errors import InputError
@@ -52,7 +53,7 @@ def build_record(page: Page) -> Announcement:
     from .extractors.officials import find_officials
     from .extractors.priorities import find_priorities
     from .extractors.region import find_region
-    from .text.segment import tokenize
+    from .text.segment import segment
 
     text = page.text
     record = Announcement(
@@ -63,9 +64,9 @@ def build_record(page: Page) -> Announcement:
     )
     if not page.is_article:
         return record
-    tokens = tokenize(text)
-    boundaries = {start for _, start, _ in tokens}
-    labels = classify(page.title, text, [word for word, _, _ in tokens])
+    words = segment(text)
+    boundaries = {0, *accumulate(map(len, words))}  # where each word starts (and the end of the text)
+    labels = classify(page.title, text, words)
     record.doc_type, record.topics, record.is_relevant = labels.doc_type, labels.topics, labels.is_relevant
     record.scores = labels.scores
     record.dates = find_dates(text, page.publish_date)

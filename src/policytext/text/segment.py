@@ -149,6 +149,9 @@ def _add_single_run(run: str, get, out: list[str]) -> None:
 
 def _hmm_cut(run: str, out: list[str]) -> None:
     """jieba's ``finalseg.cut`` (its B/M/E/S hidden Markov model for unknown words), appending to ``out``."""
+    if run.isdigit():  # 2024: one block that the model leaves whole
+        out.append(run)
+        return
     from jieba import finalseg
 
     for block in finalseg.re_han.split(run):
