@@ -17,7 +17,6 @@ from .metrics import PRF
 @dataclass
 class LabelScores:
     documents: int = 0
-    doc_type_correct: int = 0
     doc_type: dict[str, PRF] = field(default_factory=lambda: {k: PRF() for k in DOC_TYPES})
     topics: dict[str, PRF] = field(default_factory=lambda: {k: PRF() for k in TOPICS})
     relevance: PRF = field(default_factory=PRF)
@@ -31,7 +30,8 @@ class LabelScores:
             micro.add(p.tp, p.predicted, p.gold)
         return {
             "documents": self.documents,
-            "doc_type_accuracy": round(self.doc_type_correct / self.documents, 4) if self.documents else 0.0,
+            "doc_type_accuracy": round(sum(p.tp for p in self.doc_type.values()) / self.documents, 4)
+            if self.documents else 0.0,
             "doc_type_macro_f1": _mean(p.f1 for p in used_types),
             "topics_micro_f1": round(micro.f1, 4),
             "topics_macro_f1": _mean(p.f1 for p in used_topics),
@@ -59,7 +59,6 @@ def evaluate_labels(paths: list[str | Path]) -> LabelScores:
 def _score(scores: LabelScores, doc: dict, got) -> None:
     scores.documents += 1
     want_type, want_topics, want_relevant = doc["doc_type"], set(doc["topics"]), bool(doc["is_relevant"])
-    scores.doc_type_correct += got.doc_type == want_type
     for label, prf in scores.doc_type.items():
         prf.add(got.doc_type == label == want_type, got.doc_type == label, want_type == label)
     for label, prf in scores.topics.items():

@@ -71,6 +71,7 @@ PUBLISH_LINE_RE = re.compile(r"发布|首发|时间|日期|来源")
 # A half or quarter followed by what will be done in it (下半年将组织…, 一季度完成…) is when something
 # happens; one followed by what was done (一季度已完成…) or by a topic (上半年督导工作情况) is talked about.
 PLANNED_AFTER_RE = re.compile(r"[^，。；、\n]{0,16}?(?:已|累计|将|要|拟|完成|开展|组织|启动|实现|部署)")
+DAY_RANGE_RE = re.compile(r"\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}")
 EVENT_RELATIVE = {"近日", "日前", "近期", "今天", "今日", "昨天", "昨日", "当天"}
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -315,9 +316,9 @@ def _duration(m: re.Match, ctx: _Context, resolved: list[DateMention]) -> DateMe
     starts = [d for d in days if re.match(r"\s*(?:起|开始)", ctx.text[d.span[1]:])]
     before = [d for d in days if d.span[0] < span[0]] or [
         d for d in resolved if d.granularity == "day" and d.value and d.type == "event" and d.span[0] < span[0]]
-    periods = [d for d in resolved if d.granularity == "period" and d.value and len(d.value) == 21
-               and paragraph_start <= d.span[0] < span[0]]
-    anchor = starts[0] if starts else (periods[-1] if periods else (before[-1] if before else None))
+    day_ranges = [d for d in resolved if d.granularity == "period" and d.value and DAY_RANGE_RE.fullmatch(d.value)
+                  and paragraph_start <= d.span[0] < span[0]]
+    anchor = starts[0] if starts else (day_ranges[-1] if day_ranges else (before[-1] if before else None))
     start = dt.date.fromisoformat(anchor.value[:10]) if anchor else ctx.publish
     if start is None or length is None:
         return DateMention(surface, None, "period", "period", span)

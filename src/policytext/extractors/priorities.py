@@ -34,6 +34,7 @@ TASK_HEADING_RE = re.compile(r"(?:^|(?<=\n))[一二三四五六七八九十]+、
 ITEM_VERB_RE = re.compile(r"(?:开展|进行|组织|实施)")
 LEADING_MONTH_RE = re.compile(r"^(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})月(?:份)?")
 ITEM_SPLIT_RE = re.compile(r"[、；;]")
+COMMA_RE = re.compile(r"[，,]")
 CONJ_SPLIT_RE = re.compile(r"(?<=[\u4e00-\u9fff])(?:和|以及|及)(?=[\u4e00-\u9fff])")
 MAX_ITEM = 40
 
@@ -94,9 +95,9 @@ def _enumerations(text: str):
             verb = ITEM_VERB_RE.search(clause, last_item + 1)
             if verb and first_sep.group() == "、" and verb.start() > last_item + 2:
                 cut = verb.start()
-            comma = re.search(r"[，,]", clause[last_item:])
+            comma = COMMA_RE.search(clause, last_item)
             if comma:
-                cut = last_item + comma.start()
+                cut = comma.start()
         yield start, start + cut, count
 
 
@@ -110,16 +111,16 @@ def _comma_lists(text: str):
             stop += 1
         if re.search(r"[、；;]", text[m.end():stop]):
             continue  # an ordinary enumeration, split by _enumerations
-        pieces = _pieces(text, m.end(), stop, re.compile(r"[，,]"))
+        pieces = _pieces(text, m.end(), stop, COMMA_RE)
         if len(pieces) >= 3 and all(e - s <= 20 for s, e in pieces):
             yield from pieces
 
 
 def _comma_after(clause: str, pos: int) -> int | None:
     """Offset of the first comma at or after ``pos`` that is not inside brackets or quotes."""
-    for m in re.finditer(r"[，,]", clause[pos:]):
-        if not _bracket_depth(clause, 0, pos + m.start()):
-            return pos + m.start()
+    for m in COMMA_RE.finditer(clause, pos):
+        if not _bracket_depth(clause, 0, m.start()):
+            return m.start()
     return None
 
 

@@ -54,11 +54,8 @@ def segment(text: str) -> list[str]:
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
     """(word, start, end) triples. Traditional text is cut where its Simplified form is cut."""
-    if not text:
-        return []
-    words = _cut(_cut_basis(text))
-    ends = list(accumulate(map(len, words)))
-    return [(text[end - len(word):end], end - len(word), end) for word, end in zip(words, ends)]
+    words = segment(text)
+    return [(word, end - len(word), end) for word, end in zip(words, accumulate(map(len, words)))]
 
 
 def _cut_basis(text: str) -> str:
