@@ -13,6 +13,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from ..datestr import CN_NUM, cn_number, iso
 from ..record import DateMention
@@ -59,8 +60,16 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("relative", re.compile(r"近日|日前|近期|次日|今天|今日|昨天|昨日|当天|本周|上周|下周|本月|上月|下月|当月|今年|去年|明年|前年|"
                             r"本年度|上年度|年底|年初")),
 ]
-# Words a pattern cannot match without: a text lacking all of them skips that (costly) pattern.
-NEEDS = {"xun_range": ("旬",), "y_half": ("半年", "季度"), "duration": ("为期",)}
+# Words every match of a pattern contains (any one of them). Each pattern runs only over the
+# sentences that hold one: a match never spans 。！？, and scanning a whole article once per
+# pattern was most of the cost of finding dates.
+NEEDS = {
+    "ymd_range": ("月",), "ym_range": ("月",), "md_range": ("月",), "m_range": ("月",), "xun_range": ("旬",),
+    "ymd_num_range": ("-", "/", "."), "y_range": ("年",), "ymd_num": ("-", "/", "."), "ymd": ("月",),
+    "ymd_cn": ("月",), "ym_cn": ("月",), "ym": ("月",), "y_half": ("半年", "季度"), "md": ("月",), "m": ("月",),
+    "d": ("日",), "y": ("年",), "duration": ("为期",), "this_week_day": ("周",), "month_end": ("月",),
+}
+SENTENCE_RE = re.compile(r"[^。！？]+")
 DEADLINE_AFTER_RE = re.compile(r"\s*(?:开学|开园|放假|返校)?(?:之前|以前|前)(?!期|夕|身|提(?![交出供])|置|列|沿|瞻|景|言|往|来|面)|\s*(?:截止|止)")
 DEADLINE_BEFORE_RE = re.compile(r"(?:截止(?:到|至|日期为?)?|最迟|不迟于|务必于)\s*$")
 AS_OF_BEFORE_RE = re.compile(r"截至\s*$")
@@ -91,14 +100,14 @@ def find_dates(text: str, publish_date: str | None = None) -> list[DateMention]:
     publish = dt.date.fromisoformat(publish_date) if publish_date else None
     found: list[tuple[str, re.Match]] = []
     taken = bytearray(len(text))  # 1 where an earlier (stronger) pattern matched
+    windows = _windows(text)
     for kind, rx in PATTERNS:
-        if kind in NEEDS and not any(word in text for word in NEEDS[kind]):
-            continue
-        for m in rx.finditer(text):
-            start, end = m.span()
-            if end > start and 1 not in taken[start:end]:
-                found.append((kind, m))
-                taken[start:end] = b"\x01" * (end - start)
+        for lo, hi in windows(NEEDS.get(kind)):
+            for m in rx.finditer(text, lo, hi):
+                start, end = m.span()
+                if end > start and 1 not in taken[start:end]:
+                    found.append((kind, m))
+                    taken[start:end] = b"\x01" * (end - start)
     found.sort(key=lambda item: item[1].start())
     ctx = _Context(text, publish, publish.year if publish else None)
     out: list[DateMention] = []
@@ -113,6 +122,20 @@ def find_dates(text: str, publish_date: str | None = None) -> list[DateMention]:
     for index, m in durations:
         out[index] = _duration(m, ctx, [d for d in out if d is not None])
     return [d for d in out if d is not None]
+
+
+def _windows(text: str):
+    """``windows(words)``: the (start, end) of every sentence holding one of ``words``; no words, the whole text."""
+    sentences = [(m.start(), m.end(), m.group()) for m in SENTENCE_RE.finditer(text)]
+    whole = [(0, len(text))]
+
+    @cache
+    def windows(words: tuple[str, ...] | None) -> list[tuple[int, int]]:
+        if words is None:
+            return whole
+        return [(lo, hi) for lo, hi, sentence in sentences if any(word in sentence for word in words)]
+
+    return windows
 
 
 def _year(m: re.Match, ctx: _Context, month: int = 1, day: int = 1) -> int | None:

@@ -96,15 +96,11 @@ def needs_simplification(text: str) -> bool:
 
     Two such characters are enough; a short text needs only one.
     """
-    trad = _traditional_only()
-    if trad.isdisjoint(text):  # the usual case, decided in C
-        return False
     hits = 0
-    for ch in text:
-        if ch in trad:
-            hits += 1
-            if hits >= 2:
-                return True
+    for _ in _traditional_only().finditer(text):  # usually none, found by a scan in C
+        hits += 1
+        if hits >= 2:
+            return True
     return hits == 1 and len(text) < 40
 
 
@@ -132,16 +128,16 @@ def _t2s():
 
 
 @cache
-def _traditional_only() -> frozenset[str]:
-    """CJK characters OpenCC would simplify that never occur in GB2312 (Simplified) text."""
+def _traditional_only() -> re.Pattern:
+    """One character class: the CJK characters OpenCC would simplify that never occur in GB2312 (Simplified) text."""
     with _lock:
         chars = [chr(cp) for cp in range(0x4E00, 0xA000)]
         converted = _t2s().convert("\n".join(chars)).split("\n")
-        out = set()
+        out = []
         for ch, simple in zip(chars, converted):
             if ch != simple:
                 try:
                     ch.encode("gb2312")
                 except UnicodeEncodeError:
-                    out.add(ch)
-        return frozenset(out)
+                    out.append(ch)
+        return re.compile(f"[{''.join(out)}]" if out else "(?!)")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import array
 import hashlib
 import logging
+import re
 import sys
 import threading
 from dataclasses import dataclass
@@ -149,55 +150,67 @@ def _hmm_cut(run: str, out: list[str]) -> None:
     if run.isdigit():  # 2024: one block that the model leaves whole
         out.append(run)
         return
-    from jieba import finalseg
-
-    for block in finalseg.re_han.split(run):
-        if finalseg.re_han.match(block):
-            for word in _hmm_words(block):
-                if word in finalseg.Force_Split_Words:
+    hmm = _hmm()
+    for block in hmm.re_han.split(run):
+        if hmm.re_han.match(block):
+            for word in _hmm_words(block, hmm):
+                if word in hmm.force_split:
                     out.extend(word)
                 else:
                     out.append(word)
         else:
-            out.extend(piece for piece in finalseg.re_skip.split(block) if piece)
+            out.extend(piece for piece in hmm.re_skip.split(block) if piece)
+
+
+@dataclass(frozen=True)
+class _HMM:
+    """jieba's ``finalseg`` model, looked up once rather than on every run of single characters."""
+
+    re_han: re.Pattern
+    re_skip: re.Pattern
+    force_split: set[str]
+    emit: tuple[dict[str, float], ...]  # B, M, E, S
+    start: tuple[float, ...]            # B, M, E, S
+    trans: tuple[float, ...]            # E->B, S->B, M->M, B->M, S->S, E->S, B->E, M->E
+    floor: float                        # jieba's MIN_FLOAT, for characters the model never saw
 
 
 @cache
-def _hmm_transitions() -> tuple[float, ...]:
-    """The eight transition scores the B/M/E/S model allows (E->B, S->B, M->M, B->M, S->S, E->S, B->E, M->E)."""
-    from jieba.finalseg import MIN_FLOAT, trans_P
+def _hmm() -> _HMM:
+    from jieba import finalseg
 
+    floor = finalseg.MIN_FLOAT
     pairs = ("EB", "SB", "MM", "BM", "SS", "ES", "BE", "ME")
-    return tuple(trans_P[a].get(b, MIN_FLOAT) for a, b in pairs)
+    return _HMM(finalseg.re_han, finalseg.re_skip, finalseg.Force_Split_Words,
+                tuple(finalseg.emit_P[state] for state in "BMES"),
+                tuple(finalseg.start_P[state] for state in "BMES"),
+                tuple(finalseg.trans_P[a].get(b, floor) for a, b in pairs), floor)
 
 
-def _hmm_words(obs: str) -> list[str]:
+def _hmm_words(obs: str, hmm: _HMM) -> list[str]:
     """jieba's ``finalseg.viterbi`` with its four states unrolled and back-pointers instead of copied paths.
 
     Scores are summed in jieba's order and ties go to the state jieba's ``max`` over
     ``(score, state)`` tuples picks (the later letter), so the words are identical.
     """
-    from jieba.finalseg import MIN_FLOAT, emit_P, start_P
-
-    e_b, e_m, e_e, e_s = emit_P["B"], emit_P["M"], emit_P["E"], emit_P["S"]
-    t_eb, t_sb, t_mm, t_bm, t_ss, t_es, t_be, t_me = _hmm_transitions()
+    floor = hmm.floor
+    e_b, e_m, e_e, e_s = (emit.get for emit in hmm.emit)
+    t_eb, t_sb, t_mm, t_bm, t_ss, t_es, t_be, t_me = hmm.trans
     first = obs[0]
-    v_b = start_P["B"] + e_b.get(first, MIN_FLOAT)
-    v_m = start_P["M"] + e_m.get(first, MIN_FLOAT)
-    v_e = start_P["E"] + e_e.get(first, MIN_FLOAT)
-    v_s = start_P["S"] + e_s.get(first, MIN_FLOAT)
+    s_b, s_m, s_e, s_s = hmm.start
+    v_b, v_m, v_e, v_s = s_b + e_b(first, floor), s_m + e_m(first, floor), s_e + e_e(first, floor), s_s + e_s(first, floor)
     back: list[tuple[str, str, str, str]] = []  # previous state of B, M, E, S at each step
     for ch in obs[1:]:
-        em = e_b.get(ch, MIN_FLOAT)
+        em = e_b(ch, floor)
         x, y = v_e + t_eb + em, v_s + t_sb + em
         n_b, p_b = (y, "S") if y >= x else (x, "E")
-        em = e_m.get(ch, MIN_FLOAT)
+        em = e_m(ch, floor)
         x, y = v_m + t_mm + em, v_b + t_bm + em
         n_m, p_m = (x, "M") if x >= y else (y, "B")
-        em = e_s.get(ch, MIN_FLOAT)
+        em = e_s(ch, floor)
         x, y = v_s + t_ss + em, v_e + t_es + em
         n_s, p_s = (x, "S") if x >= y else (y, "E")
-        em = e_e.get(ch, MIN_FLOAT)
+        em = e_e(ch, floor)
         x, y = v_b + t_be + em, v_m + t_me + em
         n_e, p_e = (y, "M") if y >= x else (x, "B")
         v_b, v_m, v_e, v_s = n_b, n_m, n_e, n_s
