@@ -1,12 +1,16 @@
 """The trained classifiers: the seeds, the shipped files, determinism, version checks, numpy vs skops."""
 import json
+import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import policytext
 from policytext.classify import classify
@@ -185,3 +189,21 @@ def test_cli_train_without_corpus_fails_cleanly(tmp_path, capsys):
                  "--runtime", str(tmp_path / "r")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("policytext: ") and len(err.strip().splitlines()) == 1
+
+
+_ANY_TEXT = st.text(alphabet=st.sampled_from("督导李明２０２４Ａｂ，（）：　\u3000 \t\n\r123abC_-·①㈠…ﬁ"), max_size=40)
+
+
+@given(_ANY_TEXT)
+def test_clean_is_nfkc_lower_digits_and_single_spaces(text):
+    from policytext.classify.features import clean
+
+    plain = re.sub(r"\s+", " ", re.sub(r"\d+", "0", unicodedata.normalize("NFKC", text).lower())).strip()
+    assert clean(text) == plain
+
+
+@given(st.lists(_ANY_TEXT, max_size=8))
+def test_words_keeps_the_tokens_with_a_word_character(tokens):
+    from policytext.classify.features import clean, words
+
+    assert words(tokens) == " ".join(w for w in clean(" ".join(tokens)).split(" ") if re.search(r"\w", w))

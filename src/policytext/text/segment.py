@@ -77,14 +77,13 @@ def _cut(text: str) -> list[str]:
 
     freq, log_total = tk.FREQ, log(tk.total)
     out: list[str] = []
-    for block in re_han_default.split(text):
-        if not block:
-            continue
-        if re_han_default.match(block):
+    # Both patterns split on one capturing group, so the matches are the odd-numbered pieces.
+    for index, block in enumerate(re_han_default.split(text)):
+        if index % 2:
             _cut_han(block, freq, log_total, out)
             continue
-        for piece in re_skip_default.split(block):
-            if re_skip_default.match(piece):
+        for position, piece in enumerate(re_skip_default.split(block)):
+            if position % 2:
                 out.append(piece)
             else:
                 out.extend(piece)
@@ -151,8 +150,8 @@ def _hmm_cut(run: str, out: list[str]) -> None:
         out.append(run)
         return
     hmm = _hmm()
-    for block in hmm.re_han.split(run):
-        if hmm.re_han.match(block):
+    for index, block in enumerate(hmm.re_han.split(run)):
+        if index % 2:  # a match of the capturing pattern
             for word in _hmm_words(block, hmm):
                 if word in hmm.force_split:
                     out.extend(word)
