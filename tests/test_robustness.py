@@ -51,3 +51,10 @@ def test_huge_page():
     assert len(html) > 10_000_000
     record = _run(html)
     assert record is not None and record.is_article
+
+
+def test_lone_surrogates_and_astral_characters_in_text():
+    body = "县教育局召开督导工作会议，\ud800部署𠀾开学检查工作。局长王建华主持会议。\udfff"
+    record = policytext.extract_text("关于开学检查的通知\n" + body * 20)
+    validate(record)
+    assert record.doc_type and "\ud800" in record.text
