@@ -126,14 +126,17 @@ def find_dates(text: str, publish_date: str | None = None) -> list[DateMention]:
 
 def _windows(text: str):
     """``windows(words)``: the (start, end) of every sentence holding one of ``words``; no words, the whole text."""
-    sentences = [(m.start(), m.end(), m.group()) for m in SENTENCE_RE.finditer(text)]
-    whole = [(0, len(text))]
+    spans = [m.span() for m in SENTENCE_RE.finditer(text)]
+    sentences = [text[lo:hi] for lo, hi in spans]
 
     @cache
     def windows(words: tuple[str, ...] | None) -> list[tuple[int, int]]:
         if words is None:
-            return whole
-        return [(lo, hi) for lo, hi, sentence in sentences if any(word in sentence for word in words)]
+            return [(0, len(text))]
+        held = [False] * len(spans)
+        for word in words:
+            held = [found or word in sentence for found, sentence in zip(held, sentences)]
+        return [span for span, found in zip(spans, held) if found]
 
     return windows
 
