@@ -13,6 +13,8 @@ TOOLBAR_TOKEN_RE = re.compile(
     r"|[【\[〖]\s*(?:打印(?:本页|文章|此页)?|关闭(?:本页|窗口|本文)?|收藏(?:本页)?|纠错|我要纠错|返回顶部|"
     r"分享|保存|加入收藏|打印正文|回到顶部|TOP|top)\s*[】\]〗]"
 )
+# Every toolbar token holds one of these; lines without any skip the costlier pattern.
+TOOLBAR_HINT_RE = re.compile(r"大\s*中|小\s*中|默认|超大|【|\[|〖")
 FURNITURE_LINE_RE = re.compile(
     r"^(?:打印本页|打印|关闭窗口|关闭|关闭本页|我要打印|我要纠错|纠错|收藏|加入收藏|返回顶部|回到顶部|返回|"
     r"上一篇|下一篇|上一条|下一条|相关链接|相关文章|相关阅读|相关新闻|最新评论|热门推荐|社区推荐|推荐阅读|"
@@ -26,11 +28,12 @@ FURNITURE_LINE_RE = re.compile(
     r"(?:上一篇|下一篇|上一条|下一条)[:：].*|没有了|无)$",
     re.I,
 )
+# Searched in the lower-cased line: literal alternatives without re.I let the regex engine skip
+# ahead to their first characters, which matters on every line of every page.
 FOOTER_RE = re.compile(
-    r"ICP备|ICP证|公网安备|网站标识码|网站识别码|主办单位|承办单位|协办单位|技术支持|版权所有|Copyright|©|"
-    r"Produced\s+By|网站地图|联系我们|网站声明|隐私声明|无障碍|适老化|IPv6|建议使用.*浏览器|分辨率|"
-    r"政府网站找错|网站纠错|举报中心|违法和不良信息|仅供参考.{0,20}不作为|禁止复制|建立镜像|转载.{0,20}注明出处",
-    re.I,
+    r"icp备|icp证|公网安备|网站标识码|网站识别码|主办单位|承办单位|协办单位|技术支持|版权所有|copyright|©|"
+    r"produced\s+by|网站地图|联系我们|网站声明|隐私声明|无障碍|适老化|ipv6|建议使用.*浏览器|分辨率|"
+    r"政府网站找错|网站纠错|举报中心|违法和不良信息|仅供参考.{0,20}不作为|禁止复制|建立镜像|转载.{0,20}注明出处"
 )
 COMMENT_AREA_RE = re.compile(r"^(?:最新评论|评论列表|网友评论|发表评论|全部评论|查看全部评论|\d+\s*条评论)")
 SUMMARY_RE = re.compile(r"^(?:摘要|内容摘要|导读)\s*[:：]")
@@ -79,14 +82,19 @@ def is_furniture(line: str) -> bool:
     """Toolbars, navigation, reactions, counters: never body text."""
     if len(line) < 40 and PAGER_LINE_RE.search(line):
         return True
-    stripped = TOOLBAR_TOKEN_RE.sub("", line).strip(" \t|｜·•-—/")
+    stripped = drop_toolbar(line, "").strip(" \t|｜·•-—/")
     if not stripped:
         return True
     return bool(FURNITURE_LINE_RE.match(stripped))
 
 
+def drop_toolbar(line: str, replacement: str) -> str:
+    """``line`` with toolbar tokens (【打印】, 字号：大 中 小) replaced."""
+    return TOOLBAR_TOKEN_RE.sub(replacement, line) if TOOLBAR_HINT_RE.search(line) else line
+
+
 def is_footer(line: str) -> bool:
-    return len(line) < 200 and bool(FOOTER_RE.search(line))
+    return len(line) < 200 and bool(FOOTER_RE.search(line.lower()))
 
 
 def looks_like_nav(line: str) -> bool:
@@ -106,7 +114,7 @@ def labelled_pairs(line: str) -> list[tuple[str, str]]:
     pairs = []
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
-        value = TOOLBAR_TOKEN_RE.sub(" ", line[m.end():end])
+        value = drop_toolbar(line[m.end():end], " ")
         value = re.split(r"[|｜]|\s{2,}|【|\[", value)[0].strip(" ：:，,")
         pairs.append((LABEL_FIELDS[label_key(m.group(1))], value))
     return pairs
