@@ -104,6 +104,8 @@ STAFF_ROLE = {"记者": "reporter", "通讯员": "reporter", "撰稿": "author",
               "终审": "reviewer", "初审": "reviewer", "复审": "reviewer", "发布者": "poster", "文字": "author",
               "文/图": "author"}
 ORG_HINT_RE = re.compile(r"(?:省|市|县|区|州|盟|旗|镇|乡|局|厅|部|委|办|室|院|校|园|所|组|会|处|科|中心|政府)")
+# What a given name cannot contain: a character outside the CJK block, a function word, an organisation hint.
+NOT_GIVEN_NAME_RE = re.compile(rf"[^\u4e00-\u9fff]|[{''.join(sorted(NOT_NAME_CHARS))}]|{ORG_HINT_RE.pattern}")
 
 
 @dataclass
@@ -261,11 +263,11 @@ class _Finder:
         best, best_rank = None, None
         for length in (2, 3, 4):
             end = start + length
-            if end > len(self.text) or not _plausible_name(self.text[start:end]):
-                continue
+            if end > len(self.text):
+                break
             word_end = self.boundaries is None or end in self.boundaries or end == len(self.text)
             is_strong = bool(STRONG_AFTER_RE.match(self.text, end))
-            if not (is_strong or word_end):
+            if not (is_strong or word_end) or not _plausible_name(self.text[start:end]):
                 continue
             rank = (is_strong, word_end, length == 3)
             if best_rank is None or rank > best_rank:
@@ -335,9 +337,7 @@ def _name_shape(name: str) -> bool:
     given = name[2:] if name[:2] in _COMPOUND else name[1:]
     if name[0] not in _SINGLE and name[:2] not in _COMPOUND:
         return False
-    if not given or len(given) > 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in given):
-        return False
-    return not any(ch in NOT_NAME_CHARS for ch in given) and not ORG_HINT_RE.search(given)
+    return 0 < len(given) <= 2 and not NOT_GIVEN_NAME_RE.search(given)
 
 
 def _name_before(text: str, cue: int, boundaries: set[int] | None = None) -> tuple[int, int] | None:
