@@ -75,12 +75,12 @@ def _cut(text: str) -> list[str]:
     tk = tokenizer()
     from jieba import re_han_default, re_skip_default
 
-    freq, log_total = tk.FREQ, log(tk.total)
+    freq, log_total, log_probs = tk.FREQ, log(tk.total), _log_probs(tk.total)
     out: list[str] = []
     # Both patterns split on one capturing group, so the matches are the odd-numbered pieces.
     for index, block in enumerate(re_han_default.split(text)):
         if index % 2:
-            _cut_han(block, freq, log_total, out)
+            _cut_han(block, freq, log_total, log_probs, out)
             continue
         for position, piece in enumerate(re_skip_default.split(block)):
             if position % 2:
@@ -90,14 +90,16 @@ def _cut(text: str) -> list[str]:
     return out
 
 
-def _cut_han(sentence: str, freq: dict[str, int], log_total: float, out: list[str]) -> None:
+def _cut_han(sentence: str, freq: dict[str, int], log_total: float, log_probs: dict[int, float],
+             out: list[str]) -> None:
     """jieba's ``__cut_DAG`` in one backward pass, appending the words to ``out``.
 
     jieba builds the word graph as a dict of lists, then scores it with a generator of tuples
     per position; that bookkeeping is about half of all segmentation time. Here each position's
     best continuation is scored while its candidate words are found. The sums are computed in the
     same order and ties go to the longer word, as ``max`` over ``(score, end)`` tuples does, so
-    the cut is identical. Runs of single characters go to jieba's HMM as before.
+    the cut is identical. Runs of single characters go to jieba's HMM as before. ``log(count) -
+    log_total`` is remembered per count: the dictionary has only a few thousand distinct counts.
     """
     n = len(sentence)
     score = [0.0] * (n + 1)
@@ -109,7 +111,10 @@ def _cut_han(sentence: str, freq: dict[str, int], log_total: float, out: list[st
         count = get(sentence[start])
         while count is not None:
             if count:
-                value = log(count) - log_total + score[i]
+                value = log_probs.get(count)
+                if value is None:
+                    value = log_probs[count] = log(count) - log_total
+                value += score[i]
                 if best is None or value >= best:
                     best, stop = value, i
             if i >= n:
@@ -132,6 +137,12 @@ def _cut_han(sentence: str, freq: dict[str, int], log_total: float, out: list[st
         pos = stop
     if run:
         _add_single_run(run, get, out)
+
+
+@cache
+def _log_probs(total: int) -> dict[int, float]:
+    """count -> ``log(count) - log(total)``, filled as counts come up."""
+    return {}
 
 
 def _add_single_run(run: str, get, out: list[str]) -> None:
