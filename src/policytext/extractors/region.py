@@ -94,7 +94,7 @@ class DivisionTable:
     children: dict[str | None, list[Division]]
     names: dict[str, tuple[tuple[Division, bool], ...]]     # surface -> (division, is a short name)
     pinyin: dict[str, tuple[Division, ...]]
-    sizes: dict[str, tuple[int, ...]]                        # first character -> name lengths, longest first
+    sizes: dict[str, tuple[int, ...]]                        # first two characters -> name lengths, longest first
 
     def chain(self, div: Division) -> list[Division]:
         """``div`` and its ancestors, the province first."""
@@ -131,7 +131,9 @@ def division_table() -> DivisionTable:
         raise ResourceError("division table is empty")
     sizes: dict[str, set[int]] = defaultdict(set)
     for surface in names:
-        sizes[surface[0]].add(len(surface))
+        if len(surface) < 2:
+            raise ResourceError(f"division table: one-character name {surface!r}")
+        sizes[surface[:2]].add(len(surface))
     return DivisionTable(by_code, dict(children), {k: tuple(v) for k, v in names.items()},
                          {k: tuple(v) for k, v in pinyin.items()},
                          {k: tuple(sorted(v, reverse=True)) for k, v in sizes.items()})
@@ -223,7 +225,7 @@ def scan(s: str, mode: str, head: int | None = None) -> list[Mention]:
     i, n = 0, len(s)
     while i < n:
         hit = None
-        for size in table.sizes.get(s[i], ()):
+        for size in table.sizes.get(s[i:i + 2], ()):
             entries = table.names.get(s[i:i + size]) if i + size <= n else None
             if entries:
                 hit = size, entries
