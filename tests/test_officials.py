@@ -131,3 +131,15 @@ def test_a_byline_with_roles_inside_one_author_field():
     record = extract_text("禹州市开展校外培训机构专项巡查\n来源：许昌日报  作者：记者 郑晓阳 通讯员 孔令辉  "
                           "发布时间：2024-06-12\n本报讯 6月8日至11日，禹州市教育体育局开展专项巡查。")
     assert [(s.name, s.role) for s in record.staff] == [("郑晓阳", "reporter"), ("孔令辉", "reporter")]
+
+
+@pytest.mark.parametrize("text, name, titles, role", [
+    ("督导组在组长、县教育局副局长黎昌平的带领下，先后到5所学校实地查看。",
+     "黎昌平", ["组长", "县教育局副局长"], "led_inspection"),
+    ("督导组一行在县教育局副局长冼文博的陪同下，深入学校食堂、宿舍查看。", "冼文博", ["县教育局副局长"], "attended"),
+    ("会议在县教育局局长汤秀英的主持下召开。", "汤秀英", ["县教育局局长"], "presided"),
+])
+def test_titles_after_zai_and_the_person_in_a_de_xia_phrase(text, name, titles, role):
+    found, _ = people(text)
+    assert found[name].titles == titles
+    assert found[name].roles == [role]

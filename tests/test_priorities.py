@@ -68,3 +68,14 @@ def test_numbered_checks_and_task_headings():
 def test_monthly_themes_lose_their_month_and_the_sentence_verb():
     text = "责任督学先后围绕7月暑期安全、8月秋季开学准备、9月作业管理开展经常性督导。"
     assert items(text) == ["暑期安全", "秋季开学准备", "作业管理"]
+
+
+def test_tasks_set_out_with_their_number_and_no_cue():
+    assert items("会议部署了春季开学、校园安全、作业管理三项重点任务。") == ["春季开学", "校园安全", "作业管理"]
+    assert items("会议安排了控辍保学、校园安全、课后服务、食品安全等4项重点工作，要求各校抓好落实。") == [
+        "控辍保学", "校园安全", "课后服务", "食品安全"]
+
+
+def test_a_stated_number_that_does_not_match_the_items_gives_nothing():
+    assert items("会议部署了春季开学、校园安全三项重点任务。") == []
+    assert items("全县部署了小学、初中两个学段。") == []

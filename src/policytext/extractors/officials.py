@@ -40,7 +40,7 @@ ENDS_IN_TITLE_RE = re.compile(rf"(?:{TITLE_HEAD_RE}){TITLE_QUALIFIER}$")
 ROLE_CUES = (
     ("presided", r"主持"),
     ("led_inspection", r"带队|率队|(?:带领|率领|率)[^，。；]{0,20}?(?:督导组|检查组|调研组|工作组|专家组|评估组|督学|人员)|"
-                       r"任组长|担任组长|一行"),
+                       r"任组长|担任组长|一行|的(?:带领|率领)下"),
     ("reported", r"汇报(?!会)|(?:就[^，。；]{1,24}?)?(?:作|做)了?[^，。；]{0,16}?(?:安排|部署|报告|说明|解读)|通报|"
                  r"介绍了?[^，。；]{0,12}情况|解读"),
     ("spoke", r"讲话|指出|强调|要求|表示|提出|致辞|发言|说|总结|点评|寄语|希望|动员|讲|交流|回答|介绍|叮嘱|"
@@ -79,6 +79,9 @@ CLAUSE_BREAK = "。；！？\n"
 CHAIN_SPLIT_RE = re.compile(r"[、，,]")
 # A title part starts after these: 督导组由…, 会议议程：…, 会上，….
 CHAIN_CUT_RE = re.compile(r"^.*(?:(?<![自理])由(?!于)|[：:]|会上|期间)")
+# 在…的带领下 / 的陪同下 / 的主持下: the title chain starts after 在.
+IN_CARE_OF_RE = re.compile(r"的[^，。；、]{0,6}?下")
+CHAIN_CUT_AT_ZAI_RE = re.compile(r"^.*(?:(?<![自理])由(?!于)|在|[：:]|会上|期间)")
 LEADING_WORDS_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9]*(?:随后|最后|同时|此外|其中|并|以及|和|及|而|但|另外|据|经|请)?")
 NOT_TITLE_RE = re.compile(r"对|开展|召开|进行|举行|参加|出席|听取|的|是|在|他|她|你|像|决心")
 # Surname + form of address: 付小姐, 冯警官 — a person, but not named.
@@ -155,7 +158,7 @@ class _Finder:
             span = self._name_at(m.end())
             if span is None:
                 continue
-            titles, chain_start = _titles_before(self.text, span[0])
+            titles, chain_start = _titles_before(self.text, span)
             if titles:
                 out.append(self._mention(span, titles, chain_start))
         return out
@@ -167,7 +170,7 @@ class _Finder:
             span = _name_before(self.text, m.start(), self.boundaries)
             if span is None:
                 continue
-            titles, chain_start = _titles_before(self.text, span[0])
+            titles, chain_start = _titles_before(self.text, span)
             mention = self._mention(span, titles, chain_start)
             if mention.titles or mention.roles:
                 out.append(mention)
@@ -357,8 +360,10 @@ def _name_before(text: str, cue: int, boundaries: set[int] | None = None) -> tup
     return best
 
 
-def _titles_before(text: str, start: int) -> tuple[list[str], int]:
+def _titles_before(text: str, span: tuple[int, int]) -> tuple[list[str], int]:
     """The title chain that ends right before the name, split on 、 and ，, and where it starts."""
+    start, end = span
+    chain_cut = CHAIN_CUT_AT_ZAI_RE if IN_CARE_OF_RE.match(text, end) else CHAIN_CUT_RE
     i = start
     while i > 0 and text[i - 1] not in CLAUSE_BREAK:
         i -= 1
@@ -371,7 +376,7 @@ def _titles_before(text: str, start: int) -> tuple[list[str], int]:
         stripped = part.strip()
         if not stripped or not ENDS_IN_TITLE_RE.search(stripped):
             break
-        cut = CHAIN_CUT_RE.match(stripped)
+        cut = chain_cut.match(stripped)
         title = stripped[cut.end():] if cut else stripped
         title = title[LEADING_WORDS_RE.match(title).end():]
         if not title or len(title) > 30 or NOT_TITLE_RE.search(title) or not ENDS_IN_TITLE_RE.search(title):

@@ -1,8 +1,9 @@
 """Supervision priorities: the enumerated items an article says will be inspected or addressed.
 
 Items come from enumerations under cue phrases (重点检查A、B、C等六方面问题; 聚焦…;
-督导内容包括…) and from numbered headings (一是… 二是…, 一要… 二要…, （一）…). A stated
-count (六方面) picks between a coarse and a fine split of the same enumeration.
+督导内容包括…), from numbered headings (一是… 二是…, 一要… 二要…, （一）…) and from tasks a
+meeting sets out with their number (部署了A、B、C三项重点任务), where the count must match. A
+stated count (六方面) also picks between a coarse and a fine split of the same enumeration.
 """
 from __future__ import annotations
 
@@ -37,6 +38,11 @@ ITEM_SPLIT_RE = re.compile(r"[、；;]")
 COMMA_RE = re.compile(r"[，,]")
 CONJ_SPLIT_RE = re.compile(r"(?<=[\u4e00-\u9fff])(?:和|以及|及)(?=[\u4e00-\u9fff])")
 MAX_ITEM = 40
+# 部署了A、B、C三项重点任务: a verb of setting out work, 、-separated items, their number and a task noun.
+COUNTED_LIST_RE = re.compile(
+    r"(?:部署|安排|明确|提出|突出|抓好|做好|落实|推进|实施)了?"
+    r"(?P<items>[^，,。；;：:！？\n]{4,200}?)等?(?P<count>[一二两三四五六七八九十\d]{1,3})\s*(?:个)?(?:项|个?方面)(?:重点)?"
+    r"(?:任务|工作|内容)")
 
 
 def find_priorities(text: str) -> list[Priority]:
@@ -49,6 +55,8 @@ def find_priorities(text: str) -> list[Priority]:
     for s, e in _ordinal_heads(text):
         _add(found, seen, text, s, e)
     for s, e in _comma_lists(text):
+        _add(found, seen, text, s, e)
+    for s, e in _counted_lists(text):
         _add(found, seen, text, s, e)
     found.sort(key=lambda p: p.span[0])
     return found
@@ -114,6 +122,16 @@ def _comma_lists(text: str):
         pieces = _pieces(text, m.end(), stop, COMMA_RE)
         if len(pieces) >= 3 and all(e - s <= 20 for s, e in pieces):
             yield from pieces
+
+
+def _counted_lists(text: str):
+    """部署了A、B、C三项重点任务 — items set out without a cue phrase, kept only when their number is as stated."""
+    for m in COUNTED_LIST_RE.finditer(text):
+        raw = m.group("count")
+        count = int(raw) if raw.isdigit() else cn_number(raw.replace("两", "二"))
+        items = _pieces(text, m.start("items"), m.end("items"), ITEM_SPLIT_RE)
+        if count and count >= 2 and len(items) == count and not CUE_RE.search(text, m.start(), m.end()):
+            yield from items
 
 
 def _comma_after(clause: str, pos: int) -> int | None:
