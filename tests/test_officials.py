@@ -143,3 +143,13 @@ def test_titles_after_zai_and_the_person_in_a_de_xia_phrase(text, name, titles, 
     found, _ = people(text)
     assert found[name].titles == titles
     assert found[name].roles == [role]
+
+
+def test_labels_of_an_inspection_team_give_roles():
+    found, _ = people("第一督导组\n带队领导：县教育局副局长甘振宇\n成员：县政府教育督导室督学蒲晓雯、柴国栋")
+    assert found["甘振宇"].roles == ["led_inspection"]
+    assert found["蒲晓雯"].roles == found["柴国栋"].roles == ["attended"]
+    assert found["柴国栋"].titles == ["县政府教育督导室督学"]
+    found, _ = people("省督导组一行6人来我县开展督导，带队的是省人民政府督学戚永胜。")
+    assert found["戚永胜"].titles == ["省人民政府督学"]
+    assert found["戚永胜"].roles == ["led_inspection"]

@@ -78,10 +78,16 @@ JOINED_BY_OTHERS_RE = re.compile(r"[，,]\s*(?:以及|及|和)?[^。；！？\n]
 CLAUSE_BREAK = "。；！？\n"
 CHAIN_SPLIT_RE = re.compile(r"[、，,]")
 # A title part starts after these: 督导组由…, 会议议程：…, 会上，….
-CHAIN_CUT_RE = re.compile(r"^.*(?:(?<![自理])由(?!于)|[：:]|会上|期间)")
+CHAIN_CUTS = r"(?<![自理])由(?!于)|[：:]|会上|期间|(?:带队|率队)(?:的|领导)?(?:是|为)"
+CHAIN_CUT_RE = re.compile(rf"^.*(?:{CHAIN_CUTS})")
 # 在…的带领下 / 的陪同下 / 的主持下: the title chain starts after 在.
 IN_CARE_OF_RE = re.compile(r"的[^，。；、]{0,6}?下")
-CHAIN_CUT_AT_ZAI_RE = re.compile(r"^.*(?:(?<![自理])由(?!于)|在|[：:]|会上|期间)")
+CHAIN_CUT_AT_ZAI_RE = re.compile(rf"^.*(?:{CHAIN_CUTS}|在)")
+# Roles a label gives the people listed after it: 带队领导：…, 组长：…, 带队的是…, 成员：….
+LABEL_ROLES = (
+    ("led_inspection", re.compile(r"(?:带队领导|带队人|带队|率队|(?<!副)组长)\s*(?:[：:]|的?是|为)\s*$")),
+    ("attended", re.compile(r"(?:成员|组员|副组长)\s*[：:]\s*$")),
+)
 LEADING_WORDS_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9]*(?:随后|最后|同时|此外|其中|并|以及|和|及|而|但|另外|据|经|请)?")
 NOT_TITLE_RE = re.compile(r"对|开展|召开|进行|举行|参加|出席|听取|的|是|在|他|她|你|像|决心")
 # Surname + form of address: 付小姐, 冯警官 — a person, but not named.
@@ -194,9 +200,10 @@ class _Finder:
             while True:
                 join = LIST_JOIN_RE.match(self.text, current.end)
                 span = self._name_at(join.end()) if join else None
-                if span is None or self.text[span[1]:span[1] + 1] in "（(":
+                if span is None or self.text.startswith(("（", "("), span[1]):
                     break
                 current = self._mention(span, list(mention.titles), join.start())
+                _extend(current.roles, _label_roles(self.text, mention.chain_start))
                 out.append(current)
         return out
 
@@ -245,6 +252,7 @@ class _Finder:
         after, after_end = _titles_after(self.text, end)
         mention = _Mention(self.text[start:end], start, after_end, titles + after, chain_start=chain_start)
         mention.roles = _roles_after(self.text, after_end)
+        _extend(mention.roles, _label_roles(self.text, chain_start))
         if re.search(r"组长由$", self.text[max(0, chain_start - 3):chain_start]) and \
                 self.text.startswith("担任", after_end):
             _extend(mention.roles, ["led_inspection"])
@@ -387,6 +395,12 @@ def _titles_before(text: str, span: tuple[int, int]) -> tuple[list[str], int]:
             break
     chain.reverse()
     return chain, chain_start
+
+
+def _label_roles(text: str, chain_start: int) -> list[str]:
+    """Roles from a label right before the title chain (带队领导：县教育局副局长…)."""
+    before = text[max(0, chain_start - 10):chain_start]
+    return [role for role, rx in LABEL_ROLES if rx.search(before)]
 
 
 def _titles_after(text: str, end: int) -> tuple[list[str], int]:
