@@ -89,7 +89,8 @@ class _Block:
         self.offset = offset
         vocabulary: list[str] = spec["vocabulary"]
         self.size = len(vocabulary)
-        if self.analyzer == "char":
+        char = self.analyzer == "char"
+        if char:
             self.word_ids: dict[str, int] = {}
             self.radix = 0x110000
         else:
@@ -98,14 +99,13 @@ class _Block:
         if self.radix ** self.max_n > 2 ** 64:
             raise ResourceError(f"block {self.name}: {self.max_n}-grams do not fit 64-bit keys: {_REBUILD}")
         self.lookup: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # n -> (sorted keys, their columns)
-        char = self.analyzer == "char"
         lengths = np.fromiter(map(len, vocabulary) if char else (t.count(" ") + 1 for t in vocabulary),
                               dtype=np.intp, count=len(vocabulary))
         for n in range(self.min_n, self.max_n + 1):
             columns = np.flatnonzero(lengths == n)
             terms = [vocabulary[i] for i in columns]
             if char:
-                units = np.frombuffer("".join(terms).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+                units = _code_points("".join(terms))
             else:
                 units = np.array([self.word_ids[w] for term in terms for w in term.split(" ")], dtype=np.uint64)
             units = units.reshape(len(columns), n)
@@ -150,10 +150,16 @@ class _Block:
         import numpy as np
 
         if self.analyzer == "char":
-            text = _WHITE_SPACES_RE.sub(" ", text)
-            return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+            return _code_points(_WHITE_SPACES_RE.sub(" ", text))
         words = text.split()
         return np.fromiter(map(self.word_ids.get, words, repeat(0)), dtype=np.uint64, count=len(words))
+
+
+def _code_points(text: str) -> "np.ndarray":
+    """The code points of ``text`` (lone surrogates included) as 64-bit integers."""
+    import numpy as np
+
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
 
 
 def _pack(digits: "list[np.ndarray]", radix: int) -> "np.ndarray":
@@ -164,6 +170,7 @@ def _pack(digits: "list[np.ndarray]", radix: int) -> "np.ndarray":
     for column in digits[1:]:
         keys = keys * np.uint64(radix) + column
     return keys
+
 
 _WHITE_SPACES_RE = re.compile(r"\s\s+")
 

@@ -399,6 +399,8 @@ def _titles_before(text: str, span: tuple[int, int]) -> tuple[list[str], int]:
 
 def _label_roles(text: str, chain_start: int) -> list[str]:
     """Roles from a label right before the title chain (带队领导：县教育局副局长…)."""
+    if chain_start < 0:
+        return []
     before = text[max(0, chain_start - 10):chain_start]
     return [role for role, rx in LABEL_ROLES if rx.search(before)]
 

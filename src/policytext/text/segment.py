@@ -208,7 +208,8 @@ def _hmm_words(obs: str, hmm: _HMM) -> list[str]:
     t_eb, t_sb, t_mm, t_bm, t_ss, t_es, t_be, t_me = hmm.trans
     first = obs[0]
     s_b, s_m, s_e, s_s = hmm.start
-    v_b, v_m, v_e, v_s = s_b + e_b(first, floor), s_m + e_m(first, floor), s_e + e_e(first, floor), s_s + e_s(first, floor)
+    v_b, v_m = s_b + e_b(first, floor), s_m + e_m(first, floor)
+    v_e, v_s = s_e + e_e(first, floor), s_s + e_s(first, floor)
     back: list[tuple[str, str, str, str]] = []  # previous state of B, M, E, S at each step
     for ch in obs[1:]:
         em = e_b(ch, floor)
