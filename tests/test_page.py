@@ -2,7 +2,7 @@
 import pytest
 
 from policytext import extract_html
-from policytext.page import _strip_site_suffix
+from policytext.page.title import strip_site_suffix as _strip_site_suffix
 from policytext.page.meta import _clean_publisher
 
 

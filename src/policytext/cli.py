@@ -33,8 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", help="score policytext on the annotated corpora",
                         description="Score policytext on the annotated corpora of a source checkout.")
-    ev.add_argument("what", choices=("pages", "segment", "records", "labels"),
-                    help="pages: text and metadata; segment: words; records: extracted fields; "
+    ev.add_argument("what", choices=("pages", "real", "segment", "records", "labels"),
+                    help="pages: text and metadata; real: saved real pages with a hand-made gold.jsonl "
+                         "(give the folder with --corpus); segment: words; records: extracted fields; "
                          "labels: the shipped classifiers on held-out labelled documents")
     ev.add_argument("--corpus", help="gold directory or files (default: the matching folder under corpora/)",
                     nargs="+")
@@ -72,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("give exactly one of TARGET or --sample")
         return _run(lambda: _extract(args), args.debug)
     if args.command == "evaluate":
+        if args.what == "real" and not args.corpus:
+            parser.error("evaluate real needs --corpus DIR: a folder of saved pages with a gold.jsonl")
         return _run(lambda: _evaluate(args), args.debug)
     if args.command == "train":
         from .classify.train import run_command

@@ -21,6 +21,8 @@ DEFAULT_CORPORA = {
 def run_evaluation(what: str, paths: list[str] | None = None, compare: bool = False,
                    as_json: bool = False, verbose: bool = False) -> str:
     """The report of one evaluation as printable text (or JSON)."""
+    if what == "real" and not paths:
+        raise InputError("evaluate real needs a folder of saved pages with a gold.jsonl")
     paths = paths or DEFAULT_CORPORA[what]
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
@@ -36,6 +38,13 @@ def run_evaluation(what: str, paths: list[str] | None = None, compare: bool = Fa
         if as_json:
             return json.dumps([r.summary() for r in results], ensure_ascii=False, indent=2)
         return pages.report(results, verbose)
+    if what == "real":
+        from . import real
+
+        results = [real.evaluate_real(path) for path in paths]
+        if as_json:
+            return json.dumps([r.summary() for r in results], ensure_ascii=False, indent=2)
+        return "\n\n".join(f"{path}\n{real.report(r, verbose)}" for path, r in zip(paths, results))
     if what == "segment":
         from . import segment
 

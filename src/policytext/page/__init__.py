@@ -12,6 +12,8 @@ from itertools import islice
 
 from ..text.normalize import normalize, normalize_lines
 from . import lines as L
+from . import title as T
+from .body import body_lines
 from .meta import Metadata, collect_metadata
 
 _CJK_RE = re.compile("[\u4e00-\u9fff]")
@@ -19,10 +21,8 @@ _CJK_RE = re.compile("[\u4e00-\u9fff]")
 NOT_FOUND_RE = re.compile(r"页面不存在|页面未找到|找不到(?:该|您要访问的)?页面|404\s*(?:Not Found|错误|页面)?|"
                           r"信息已(?:过期|删除|撤销)|内容已(?:删除|下线)|已被删除|无法访问|访问的页面|Page Not Found", re.I)
 LOGIN_RE = re.compile(r"统一身份认证|用户登录|请先登录|登录后|验证码|忘记密码|扫码登录")
-PAGER_RE = re.compile(r"(?:首页|上一页|下一页|尾页|末页|共\s*\d+\s*页|第\s*\d+\s*页)")
-TITLE_SPLIT_RE = re.compile(r"\s*(?:_|\||｜|—{1,2}|--| - |–)\s*")
+PAGER_RE = re.compile(r"(?:上一页|下一页|尾页|末页|共\s*\d+\s*页|第\s*\d+\s*(?:/\s*\d+\s*)?页)")
 WECHAT_CT_RE = re.compile(r"var\s+ct\s*=\s*[\"'](\d{10})[\"']")
-END_PUNCT = "。！？；：，、,.;:!?"
 
 
 @dataclass
@@ -31,6 +31,11 @@ class Line:
     cells: list[str] | None = None
     in_content: bool = True
     link_ratio: float = 0.0
+    tag: str = "p"
+    after_image: bool = False
+    centered: bool = False
+    hint: str | None = None
+    owner: object = None  # the lxml element the line came from (HTML only)
 
 
 @dataclass
@@ -59,15 +64,15 @@ def parse_html(html: str, url: str | None = None) -> Page:
         if text is None:
             continue
         cells = text.split("\t") if b.cells is not None else None
-        lines.append(Line(" ".join(c for c in cells if c) if cells else text, cells, b.in_content, b.link_ratio))
+        lines.append(Line(" ".join(c for c in cells if c) if cells else text, cells, b.in_content, b.link_ratio,
+                          b.tag, b.after_image, b.centered, b.hint, b.owner))
     meta = {k: normalize(v) for k, v in doc.meta.items()}
-    headings = [(tag, normalize(t)) for tag, t in doc.headings if t]
     html_title = normalize(doc.title) if doc.title else None
     special = _special_fields(doc)
     ct = WECHAT_CT_RE.search(html)
     if ct:
         special["ct"] = ct.group(1)
-    page = _assemble(lines, url, meta=meta, headings=headings, html_title=html_title, special=special)
+    page = _assemble(lines, url, meta=meta, html_title=html_title, special=special)
     page.warnings[:0] = changes
     if not page.is_article:
         return page
@@ -116,14 +121,23 @@ def _special_fields(doc) -> dict[str, str]:
 
 
 def _assemble(lines: list[Line], url: str | None, *, meta: dict[str, str] | None = None,
-              headings: list[tuple[str, str]] | None = None, html_title: str | None = None,
-              special: dict[str, str] | None = None, plain_text: bool = False) -> Page:
-    meta = meta or {}
-    metadata = collect_metadata(lines, meta, special or {}, url)
-    title = _choose_title(lines, metadata, meta, headings or [], html_title, special or {}, plain_text)
-    body = _body_lines(lines, title, plain_text)
+              html_title: str | None = None, special: dict[str, str] | None = None,
+              plain_text: bool = False) -> Page:
+    meta, special = meta or {}, special or {}
+    if plain_text:
+        headline, index = T.plain_text_title(lines)
+        zone = lines[index + 1:index + 4] if index is not None else lines[:3]
+    else:
+        index, matched = T.find_headline(lines, html_title, meta)
+        headline = lines[index].text if index is not None else None
+        zone = _byline_zone(lines, index)
+    metadata = collect_metadata(lines, meta, special, url, zone)
+    site = T.site_name(html_title, meta)
+    title = metadata.title or special.get("title") or (
+        headline if plain_text else T.choose_title(headline, matched, html_title, meta, (metadata.publisher, site)))
+    body = body_lines(lines, title, plain_text)
     page = Page(**{**vars(metadata), "title": title, "warnings": list(metadata.warnings)},
-                paragraphs=body, url=url, site_name=_site_name(html_title, meta))
+                paragraphs=body, url=url, site_name=site)
     reason = _not_article_reason(page, lines, html_title, meta)
     if reason:
         page.is_article = False
@@ -131,114 +145,21 @@ def _assemble(lines: list[Line], url: str | None, *, meta: dict[str, str] | None
     return page
 
 
-def _choose_title(lines, metadata: Metadata, meta, headings, html_title, special, plain_text) -> str | None:
-    if metadata.title:
-        return metadata.title
-    for key in ("articletitle", "og:title"):
-        if meta.get(key) and len(meta[key]) >= 4:
-            return _strip_site_suffix(meta[key], meta)
-    if special.get("title"):
-        return special["title"]
-    if not plain_text:
-        candidates = [t for tag, t in headings if 4 <= len(t) <= 120 and not L.is_furniture(t)]
-        if html_title:
-            inside = [cand for cand in candidates if cand in html_title and not SITE_NAME_RE.search(cand)]
-            if inside:
-                return max(inside, key=len)
-        h1 = [t for tag, t in headings if tag == "h1" and 4 <= len(t) <= 120]
-        if h1 and (not html_title or not any(h1[0] == seg for seg in TITLE_SPLIT_RE.split(html_title)[1:])):
-            return h1[0]
-        if html_title:
-            return _strip_site_suffix(html_title, meta)
-        return candidates[0] if candidates else None
-    for ln in lines[:12]:
-        t = ln.text
-        if ln.cells or L.is_furniture(t) or L.is_footer(t) or L.looks_like_nav(t) or L.is_info_strip(t):
-            continue
-        if 4 <= len(t) <= 80 and t[-1] not in END_PUNCT:
-            return t
-        break
-    return None
+BYLINE_ZONE_LINES = 20
 
 
-SITE_NAME_RE = re.compile(r"(?:网|网站|门户|政府|局|厅|委|办|办公室|室|中心|频道|新闻|在线|平台|首页|公众号|官网|栏目|动态|"
-                          r"公告|通知公告|信息公开|工作动态)$")
-SITE_TAIL_RE = re.compile(r"\s*[-_]\s*[^-_\s]{2,12}(?:网|网站|门户|客户端)$")
-
-
-def _strip_site_suffix(title: str, meta: dict[str, str]) -> str:
-    """'Headline_Column_Site' / 'Site--Headline' -> 'Headline'; separators inside a headline stay.
-
-    A part is dropped only when it names the site or a column (…网, …教育局, 工作动态), so
-    '一图读懂｜《…》政策解读' keeps both halves.
-    """
-    title = SITE_TAIL_RE.sub("", title.strip())
-    parts = [p for p in TITLE_SPLIT_RE.split(title) if p]
-    if len(parts) <= 1:
-        return title.strip()
-    names = {meta.get(k) for k in ("sitename", "columnname", "og:site_name", "application-name")} - {None}
-
-    def is_site(part: str) -> bool:
-        return part in names or (len(part) <= 16 and bool(SITE_NAME_RE.search(part)))
-
-    kept = [p for p in parts if not is_site(p)]
-    if not kept:
-        return max(parts, key=len).strip()
-    if len(kept) == len(parts):
-        return title.strip()
-    start, end = parts.index(kept[0]), parts.index(kept[-1])
-    if end > start:  # a headline with a separator inside it, between site names
-        inner = re.search(re.escape(kept[0]) + ".*" + re.escape(kept[-1]), title)
-        return inner.group(0).strip() if inner else kept[0].strip()
-    return kept[0].strip()
-
-
-def _site_name(html_title: str | None, meta: dict[str, str]) -> str | None:
-    """The site's own name: from meta tags, else the part of <title> that names the site."""
-    for key in ("sitename", "og:site_name", "application-name"):
-        if meta.get(key):
-            return meta[key]
-    parts = [p for p in TITLE_SPLIT_RE.split(SITE_TAIL_RE.sub("", html_title or "")) if p]
-    if len(parts) > 1:
-        return next((p.strip() for p in reversed(parts) if len(p) <= 16 and SITE_NAME_RE.search(p)), None)
-    return None
-
-
-def _body_lines(lines: list[Line], title, plain_text: bool) -> list[str]:
-    body: list[str] = []
-    content = lines if plain_text else [ln for ln in lines if ln.in_content]
-    seen_body = False
-    title_key = _key(title) if title else None
-    for ln in content:
-        t = ln.text
-        if ln.cells is not None:
-            pairs = L.cell_pairs(ln.cells)
-            if pairs and len(pairs) * 2 >= len(ln.cells) - 1:
-                continue
-        if title_key and _key(t) == title_key:
-            continue
-        if L.is_furniture(t) or L.is_info_strip(t) or L.SUMMARY_RE.match(t):
-            continue
-        if L.COMMENT_AREA_RE.match(t):
-            if seen_body:
-                break
-            continue
-        if L.is_footer(t) and (seen_body or plain_text):
-            continue
-        if not seen_body and L.looks_like_nav(t) and ln.cells is None:
-            continue
-        if ln.link_ratio > 0.6 and len(t) < 60:
-            continue
-        body.append(t)
-        seen_body = True
-    return _trim_tail(body)
-
-
-def _trim_tail(body: list[str]) -> list[str]:
-    """Drop the trailing run of furniture-like short lines (related lists, pagers)."""
-    while body and (L.is_furniture(body[-1]) or L.is_footer(body[-1])):
-        body.pop()
-    return body
+def _byline_zone(lines: list[Line], headline: int | None) -> list[Line]:
+    """The lines between the headline and the article, and the article's own short first lines."""
+    first = next((i for i, ln in enumerate(lines) if ln.in_content), len(lines))
+    if headline is not None and headline < first:
+        zone = lines[headline + 1:first][:BYLINE_ZONE_LINES]
+    else:
+        zone = lines[max(0, first - 10):first]
+    for ln in lines[first:first + 6]:
+        if not ln.in_content or len(ln.text) > 60:
+            break
+        zone.append(ln)
+    return zone
 
 
 LISTING_ROW_RE = re.compile(r"(?:https?://\S+|(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)\s*(?:栏目[:：]\S*)?\s*$")
@@ -264,6 +185,14 @@ def _not_article_reason(page: Page, lines: list[Line], html_title: str | None, m
         return "no main text"
     if _is_listing(text):
         return "list page"
+    # Decided on the main block, not the whole page: a short article under a sidebar of a
+    # hundred headlines is still an article, and a column of headlines is a list wherever it sits.
+    prose = _prose_chars(page.paragraphs)
+    link_rows = [ln for ln in lines if ln.in_content and ln.link_ratio > 0.6 and len(ln.text) >= 6]
+    if len(link_rows) >= 8 and sum(len(ln.text) for ln in link_rows) > 2 * max(prose, 1):
+        return "list page"
+    if prose >= MIN_PROSE_CHARS:
+        return None
     links = sum(1 for ln in lines if ln.link_ratio > 0.6)
     pagers = sum(1 for ln in lines if PAGER_RE.search(ln.text) and len(ln.text) < 80)
     body_len = len(text)
@@ -273,6 +202,15 @@ def _not_article_reason(page: Page, lines: list[Line], html_title: str | None, m
     if links >= 25 and link_text > 2 * body_len and "articletitle" not in meta:
         return "list page"
     return None
+
+
+MIN_PROSE_CHARS = 50
+PROSE_PUNCT_RE = re.compile(r"[。！？；，]")
+
+
+def _prose_chars(paragraphs: list[str]) -> int:
+    """Chinese characters in sentences: paragraphs with sentence punctuation, not headings or rows."""
+    return sum(len(_CJK_RE.findall(p)) for p in paragraphs if len(p) >= 10 and PROSE_PUNCT_RE.search(p))
 
 
 def _key(text: str) -> str:

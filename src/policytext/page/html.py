@@ -8,27 +8,46 @@ container when the page has one, else the element whose own paragraphs score bes
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
 from lxml import etree, html as lxml_html
 
 from ..errors import InputError
+from .lines import is_boilerplate
 
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "select",
              "option", "button", "input", "textarea", "canvas", "video", "audio", "map", "head", "link",
-             "meta", "img", "area")
+             "meta", "area")
 BLOCK_TAGS = frozenset(
     "p div section article main header footer nav aside ul ol li dl dt dd h1 h2 h3 h4 h5 h6 table tbody "
     "thead tfoot tr td th blockquote pre form center address figure figcaption hr br caption fieldset "
     "legend body html details summary".split()
 )
 ROW_CELL_TAGS = ("td", "th")
+PARAGRAPH_TAGS = frozenset("p tr li dd dt h1 h2 h3 h4 h5 h6 blockquote pre".split())
 HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none", re.I)
 WS_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u3000\u2002\u2003\u2009]+")
 PUNCT_RE = re.compile(r"[，。；、！？：,.;]")
 FIELD_COMMENT_RE = re.compile(
     r"<!--\s*(?:<\$\[信息内容\]>|ZJEG_RSS\.content\.)(begin|end)\s*-->", re.I)
+# A closing </html> or </body> in the middle of a page (gazette templates close the header's
+# document early) makes libxml2 drop everything after it; the parser closes both at the end anyway.
+DOCUMENT_END_RE = re.compile(r"</\s*(?:html|body)\s*>", re.I)
+# Article dates page scripts hand to their own code: "pubtime": "2019-09-07 19:02:26", newsTime: '…'.
+SCRIPT_DATE_RE = re.compile(r"""(?:pub_?time|publish_?time|pub_?date|publish_?date|news_?time|datePublished)["']?"""
+                            r"""\s*[:=]\s*["']((?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}[^"']{0,12})["']""", re.I)
+CENTERED_RE = re.compile(r"text-align\s*:\s*center", re.I)
+HINT_SPLIT_RE = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
+# Class and id words of page furniture (comment threads, sidebars, related lists, share bars, ads):
+# text under them is not the article, whatever its length.
+NEGATIVE_HINTS = frozenset(
+    "comment comments commentlist cmt reply replies tie footer foot sidebar side aside related relate "
+    "recommend recommends rec hot rank ranking share sharebox social nav navbar menu breadcrumb crumbs "
+    "ad ads advert adv banner sponsor popup login copyright qrcode".split())
+SUMMARY_HINTS = frozenset("summary abstract introduction intro digest lead guide daoyu zhaiyao".split())
+TITLE_HINTS = frozenset("title headline".split())
 
 # Known CMS body containers, most specific first.
 CONTAINER_XPATHS = (
@@ -55,6 +74,9 @@ class Block:
     cells: list[str] | None = None
     tag: str = "p"
     in_content: bool = False
+    after_image: bool = False   # nothing but an image since the previous block: a caption's place
+    centered: bool = False
+    hint: str | None = None     # "title", "summary" or "furniture", from the class and id of its element
 
     @property
     def link_ratio(self) -> float:
@@ -67,7 +89,6 @@ class HtmlDoc:
     blocks: list[Block]
     meta: dict[str, str] = field(default_factory=dict)
     title: str | None = None
-    headings: list[tuple[str, str]] = field(default_factory=list)
     container: etree._Element | None = None
     container_source: str = "none"
 
@@ -75,6 +96,7 @@ class HtmlDoc:
 def parse(html: str) -> HtmlDoc:
     """Parse leniently; raise InputError only when there is no document at all."""
     html = FIELD_COMMENT_RE.sub(lambda m: "<div data-pt-content=\"1\">" if m.group(1).lower() == "begin" else "</div>", html)
+    html = DOCUMENT_END_RE.sub("", html)
     try:
         root = lxml_html.document_fromstring(html, parser=_parser())
     except (etree.ParserError, ValueError) as exc:
@@ -83,15 +105,18 @@ def parse(html: str) -> HtmlDoc:
     title_el = root.find(".//title")
     title = _clean(title_el.text_content()) if title_el is not None else None
     _prune(root)
-    headings = [(el.tag if isinstance(el.tag, str) else "", _clean(el.text_content()))
-                for el in root.iter("h1", "h2", "h3")]
     blocks = list(_walk(root))
-    container, source = _choose_container(root, blocks)
+    hints = _Hints()
+    for b in blocks:
+        b.hint = hints.role(b.owner)
+        b.centered = hints.centered(b.owner)
+    container, source = _choose_container(root, blocks, hints)
     if container is not None:
         inside = set(container.iter())
+        outside = set(container.iterancestors()) | {container}
         for b in blocks:
-            b.in_content = b.owner in inside
-    return HtmlDoc(root, blocks, meta, title, headings, container, source)
+            b.in_content = b.owner in inside and not hints.furniture_below(b.owner, outside)
+    return HtmlDoc(root, blocks, meta, title, container, source)
 
 
 def element_text(root: etree._Element, xpath: str) -> str | None:
@@ -112,13 +137,46 @@ def _parser() -> lxml_html.HTMLParser:
 
 
 def _head_meta(root) -> dict[str, str]:
+    """<meta> tags by lower-cased name, plus what JSON-LD and page scripts say about the article."""
     meta = {}
     for el in root.iter("meta"):
         name = el.get("name") or el.get("property") or el.get("itemprop")
         content = el.get("content")
-        if name and content and name.lower() not in meta:
-            meta[name.lower()] = _clean(content)
+        if name and content and name.strip().lower() not in meta:
+            meta[name.strip().lower()] = _clean(content)
+    for el in root.iter("script"):
+        text = el.text or ""
+        if (el.get("type") or "").lower() == "application/ld+json":
+            for key, value in _linked_data(text).items():
+                meta.setdefault(f"ld:{key}", value)
+        elif "script:pubtime" not in meta:
+            m = SCRIPT_DATE_RE.search(text)
+            if m:
+                meta["script:pubtime"] = m.group(1)
     return meta
+
+
+def _linked_data(text: str) -> dict[str, str]:
+    """datePublished, headline and publisher name of the first Article-like JSON-LD object."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    stack, found = [data], {}
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            for key in ("datePublished", "headline"):
+                if isinstance(item.get(key), str) and key.lower() not in found:
+                    found[key.lower()] = _clean(item[key])
+            publisher = item.get("publisher")
+            if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+                found.setdefault("publisher", _clean(publisher["name"]))
+            if isinstance(item.get("@graph"), list):
+                stack.extend(reversed(item["@graph"]))
+    return found
 
 
 def _prune(root) -> None:
@@ -141,12 +199,15 @@ def _walk(root):
     row: list[str] | None = None
     row_el = None
     cell: list[str] | None = None
+    image_before = False
 
     def flush():
-        nonlocal buf, link_chars
+        nonlocal buf, link_chars, image_before
         text = _clean("".join(buf))
         if text:
-            yield Block(text, owners[-1], min(link_chars, len(text)), tag=_tag(owners[-1]))
+            yield Block(text, owners[-1], min(link_chars, len(text)), tag=_tag(owners[-1]),
+                        after_image=image_before)
+            image_before = False
         buf, link_chars = [], 0
 
     def add(text: str | None):
@@ -176,6 +237,9 @@ def _walk(root):
                 yield from flush()
                 row, row_el = [], el
                 continue
+            if tag == "img":
+                yield from flush()
+                image_before = True
             if tag in BLOCK_TAGS:
                 yield from flush()
                 owners.append(el)
@@ -189,6 +253,7 @@ def _walk(root):
                     text = " ".join(c for c in cells if c)
                     if text:
                         yield Block(text, el, 0, cells=cells, tag="tr")
+                        image_before = False
                     row, row_el = None, None
                     add(el.tail)
                     continue
@@ -221,7 +286,7 @@ def _is_data_row(tr) -> bool:
     return True
 
 
-def _choose_container(root, blocks: list[Block]):
+def _choose_container(root, blocks: list[Block], hints: "_Hints"):
     for xpath in CONTAINER_XPATHS:
         try:
             found = root.xpath(xpath)
@@ -239,7 +304,11 @@ def _choose_container(root, blocks: list[Block]):
             continue
         score = 1 + punct + min(len(b.text) / 60, 4)
         score *= 1 - b.link_ratio
-        el = b.owner if b.tag != "tr" else b.owner.getparent()
+        if hints.in_furniture(b.owner) or is_boilerplate(b.text):
+            score *= 0.05
+        # A paragraph is scored into the elements that hold it, as readability does: an article of
+        # two equal paragraphs is their parent, not the first of them.
+        el = b.owner.getparent() if b.tag in PARAGRAPH_TAGS else b.owner
         for weight in (1.0, 0.5, 0.3):
             if el is None:
                 break
@@ -257,6 +326,72 @@ def _choose_container(root, blocks: list[Block]):
         else:
             break
     return best, "density"
+
+
+class _Hints:
+    """What the class and id attributes of an element and its ancestors say about it.
+
+    Answers are remembered per element: every block asks about its ancestors, and
+    neighbouring blocks share most of them.
+    """
+
+    def __init__(self) -> None:
+        self._own: dict = {}
+        self._furniture: dict = {}
+
+    def own(self, el) -> str | None:
+        if el in self._own:
+            return self._own[el]
+        words = {w.lower() for w in HINT_SPLIT_RE.split(f"{el.get('class') or ''} {el.get('id') or ''}") if w}
+        role = ("furniture" if words & NEGATIVE_HINTS else "summary" if words & SUMMARY_HINTS
+                else "title" if words & TITLE_HINTS else None)
+        self._own[el] = role
+        return role
+
+    def role(self, el) -> str | None:
+        """The role of the nearest ancestor (or the element) that names one, within a few levels."""
+        for _ in range(4):
+            if el is None or _tag(el) in ("body", "html"):
+                return None
+            role = self.own(el)
+            if role:
+                return role
+            el = el.getparent()
+        return None
+
+    def in_furniture(self, el) -> bool:
+        chain = []
+        result = False
+        while el is not None and _tag(el) not in ("body", "html"):
+            if el in self._furniture:
+                result = self._furniture[el]
+                break
+            chain.append(el)
+            if self.own(el) == "furniture":
+                result = True
+                break
+            el = el.getparent()
+        for seen in chain:
+            self._furniture[seen] = result
+        return result
+
+    def furniture_below(self, el, stop: set) -> bool:
+        """A furniture element between ``el`` and the container (share bars, ads inside an article)."""
+        while el is not None and el not in stop:
+            if self.own(el) == "furniture":
+                return True
+            el = el.getparent()
+        return False
+
+    @staticmethod
+    def centered(el) -> bool:
+        for _ in range(3):
+            if el is None or _tag(el) in ("body", "html"):
+                return False
+            if (el.get("align") or "").lower() == "center" or CENTERED_RE.search(el.get("style") or ""):
+                return True
+            el = el.getparent()
+        return False
 
 
 def _link_ratio(el) -> float:

@@ -45,7 +45,7 @@ LABEL_FIELDS = {
     "发布机构": "publisher", "发文机关": "publisher", "发文单位": "publisher", "发布单位": "publisher",
     "发文机构": "publisher", "公开单位": "publisher", "信息来源": "source", "来源": "source",
     "文章来源": "source", "稿件来源": "source", "来源单位": "source", "发布部门": "publisher",
-    "来自": "source",
+    "来自": "source", "来源于": "source", "本文来源": "source",
     "发布日期": "publish_date", "发文日期": "publish_date", "发布时间": "publish_date",
     "公开日期": "publish_date", "公开时间": "publish_date", "发表时间": "publish_date", "发表日期": "publish_date",
     "时间": "date", "日期": "date", "更新时间": "updated",
@@ -66,7 +66,7 @@ LABEL_FIELDS = {
 _LABEL_ALTERNATION = "|".join(
     sorted(("\\s*".join(map(re.escape, label)) for label in LABEL_FIELDS), key=len, reverse=True)
 )
-LABELLED_RE = re.compile(rf"(?:^|(?<=[\s|【\[(（]))({_LABEL_ALTERNATION})\s*[:：]\s*")
+LABELLED_RE = re.compile(rf"(?:^|(?<=[\s|【\[(（0-9]))({_LABEL_ALTERNATION})\s*[:：]\s*")
 DISCUZ_STRIP_RE = re.compile(r"^\s*((?:19|20)\d{2}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)\s*\|")
 
 
@@ -155,3 +155,81 @@ def cell_pairs(cells: list[str]) -> list[tuple[str, str]]:
             pairs.extend(inline)
         i += 1
     return pairs
+
+
+# The frame around an article inside its container. Each pattern is a line shape, not a site.
+ORIGINAL_TITLE_RE = re.compile(r"^[（(【\[]?\s*(?:本文)?原(?:标)?题(?:为)?\s*[:：《]")
+BYLINE_RE = re.compile(r"^[【\[(（]?\s*(?:文|图|图文|作者|执笔|撰文|撰稿|编译|原创|记者|通讯员|文字|摄影|视频)"
+                       r"\s*[/｜|：:]\s*\S")
+REPORTER_LINE_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z]{0,10}(?:记者|通讯员|实习生|特约撰稿人?)\s*"
+                              r"[\u4e00-\u9fff·]{2,4}(?:\s*[、,，\s]\s*[\u4e00-\u9fff·]{2,4})*$")
+PROMO_RE = re.compile(r"(?:下载|安装)[^，。！]{0,12}(?:客户端|APP|App|app)|扫描[^，。]{0,12}二维码|"
+                      r"关注[^，。]{0,15}(?:公众号|微信|微博|头条号)|【\s*(?:点击|下载|立即)[^】]{0,8}】|"
+                      r"点击(?:进入|投票|查看|阅读|收听|关注)|点【在看】|请关注\s*[:：]|返回\S{0,10}首页")
+MEDIA_WIDGET_RE = re.compile(r"^(?:图集|视频|自动播放|播放|音频)(?:\s|$)")
+DATE_ONLY_RE = re.compile(r"^(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+                          r"|[〇○零一二三四五六七八九]{4}年[〇○一二三四五六七八九十]{1,3}月[〇○一二三四五六七八九十]{1,3}日)"
+                          r"(?:\s*\d{1,2}[:：]\d{2}(?::\d{2})?)?$")
+SUMMARY_HEADING_RE = re.compile(r"^(?:划重点|核心提示|内容提要|要点速览|导读|摘要)\s*[:：]?\s*$")
+RELATED_HEADING_RE = re.compile(r"^(?:延伸阅读|相关阅读|相关新闻|相关文章|相关链接|相关报道|推荐阅读|延伸\s*[·•]?\s*推荐|猜你喜欢|"
+                                r"热门推荐|热点推荐|更多精彩|往期回顾|往期推荐|相关专题|点击进入专题)\s*[:：>》]*\s*$")
+CAPTION_RE = re.compile(r"^(?:图为|▲|△|图\s*[：:/|]|图片来源|图源|配图)|"
+                        r"(?:摄|供图|资料图|资料|截图|图片来自\S*)\s*[)）]?\s*$|[（(][^（）()]{0,24}摄[)）]\s*$")
+CLOSING_CREDIT_RE = re.compile(r"^[（(【\[]?\s*(?:本文来源|文章来源|稿件来源|信息来源|来源|责任编辑|编辑|责编|审核|校对|"
+                               r"采写|采编|撰稿|供稿|编审|终审|初审|复审|监制|出品|文字|摄影)\s*[:：/|｜\s]")
+DISCLAIMER_RE = re.compile(r"免责声明|郑重声明|版权声明|不代表[^。]{0,20}(?:观点|立场)|仅代表作者|"
+                           r"未经[^。]{0,10}(?:允许|授权|许可)[^。]{0,10}(?:转载|复制|使用)|投资有风险|风险提示|"
+                           r"(?:来自|来源于|源于)网络|如有侵权|版权归原作者")
+KEYWORD_LINE_RE = re.compile(r"^(?:关键字|关键词|文章关键词|标签|tags?)\s*[:：]?", re.I)
+COUNTER_LINE_RE = re.compile(r"^(?:(?:阅读|浏览|点赞|在看|评论)\s*\d*|A\s*[+-])$")
+SOURCE_NOTE_RE = re.compile(r"^[（(【\[]\s*(?:综合|资料来源|来源|编译|整理|据|本文来自|本文转自|转自|原文)"
+                            r"[^）)】\]]{0,80}[）)】\]]$|对此文(?:亦)?有(?:所)?贡献")
+END_MARK_RE = re.compile(r"\s*(?:[（(【\[]\s*完\s*[）)】\]]|-?\s*END\s*-?)\s*$", re.I)
+TRAILING_CREDIT_RE = re.compile(r"(?<=[。！？”」』!?.…])\s*[（(][^（）()，。,、：:；;！？]{2,16}[)）]\s*$")
+TRAILING_PROMO_RE = re.compile(r"(?<=[。！？”」』!?.…])[^。！？]{0,40}?(?:返回\S{0,10}首页\s*[>》]*|点【在看】.*)$")
+GALLERY_COUNTER_RE = re.compile(r"^\d{1,3}\s*/\s*\d{1,3}\s+(?=\S)")
+
+
+def is_head_frame(line: str) -> bool:
+    """Lines that come before an article's first paragraph without being part of it."""
+    if len(line) > 160:
+        return False
+    return bool(ORIGINAL_TITLE_RE.match(line) or (len(line) <= 50 and BYLINE_RE.match(line))
+                or REPORTER_LINE_RE.match(line) or PROMO_RE.search(line) or MEDIA_WIDGET_RE.match(line)
+                or DATE_ONLY_RE.match(line) or RELATED_HEADING_RE.match(line))
+
+
+def is_closing_credit(line: str) -> bool:
+    """Editor, source and reporter credits under an article: nothing after them is the article."""
+    return len(line) <= 60 and bool(CLOSING_CREDIT_RE.match(line) or REPORTER_LINE_RE.match(line))
+
+
+def is_tail_frame(line: str) -> bool:
+    """Lines that come after an article's last paragraph without being part of it."""
+    if len(line) > 200:
+        return False
+    return bool(DISCLAIMER_RE.search(line) or KEYWORD_LINE_RE.match(line) or COUNTER_LINE_RE.match(line)
+                or SOURCE_NOTE_RE.search(line) or ORIGINAL_TITLE_RE.match(line)
+                or (len(line) <= 80 and PROMO_RE.search(line)) or is_closing_credit(line)
+                or END_MARK_RE.fullmatch(line) is not None)
+
+
+def strip_tail_credit(line: str) -> str:
+    """The last paragraph without what trails its last sentence: （完）, (张三), 返回…首页>>."""
+    previous = None
+    while previous != line:
+        previous = line
+        line = END_MARK_RE.sub("", line)
+        line = TRAILING_PROMO_RE.sub("", line)
+        line = TRAILING_CREDIT_RE.sub("", line).rstrip()
+    return line
+
+
+def strip_counter(line: str) -> str:
+    """'1/10 当全世界…' (a gallery's slide counter) -> '当全世界…'."""
+    return GALLERY_COUNTER_RE.sub("", line)
+
+
+def is_boilerplate(line: str) -> bool:
+    """Site-wide text that is never an article: footers, disclaimers."""
+    return is_footer(line) or (len(line) <= 200 and DISCLAIMER_RE.search(line) is not None)

@@ -9,9 +9,13 @@ from urllib.parse import unquote
 from ..datestr import from_timestamp, iso, parse_compact_date, parse_date
 from ..docnumber import DOC_NUMBER_RE, clean_doc_number
 from . import lines as L
+from .byline import read_byline
 
 META_DATE_KEYS = ("pubdate", "publishdate", "pubtime", "firstpublishedtime", "article:published_time",
                   "og:release_date", "dc.date", "dc.date.issued", "publish_date", "datepublished")
+# Dates a page carries for machines rather than readers: used when nothing visible gives one.
+WEAK_DATE_KEYS = ("ld:datepublished", "script:pubtime", "og:time", "apub:time", "publishtime", "dateupdate",
+                  "datemodified", "lastmodifiedtime", "article:modified_time")
 META_SOURCE_KEYS = ("contentsource", "source", "dc.publisher")
 ORG_SPLIT_RE = re.compile(r"\s*[、，,；;]\s*|\s{2,}|\s+(?=[\u4e00-\u9fff]{2,}(?:局|厅|委|部|会|办|室|府|院|署|处|中心)\b)")
 URL_DATE_RES = (
@@ -29,6 +33,7 @@ STAFF_SUBLABELS = {"记者": "reporter", "本报记者": "reporter", "通讯员"
 NOT_A_NAME_RE = re.compile(r"^各|[组局室厅委办站部]$|中心$")  # 图片：各督导小组 credits a group
 NAME_SPLIT_RE = re.compile(r"[\s、，,；;/]+")
 PUBLISHER_LABEL_RE = re.compile(r"^\s*(?:信息)?(?:来源|发布机构|发布单位|发文机关)\s*[:：]\s*")
+TRAILING_FURNITURE_RE = re.compile(r"(?:\s+(?:举报|纠错|分享|收藏|打印|关注|订阅|评论|原创稿|原创|转载|\d+))+$")
 PUBLISHER_TAIL_RE = re.compile(r"\s*(?:记者|通讯员|录入|编辑|责任编辑|作者|发布时间|时间|浏览|点击|阅读)(?:[:：]|\s|$)|"
                                r"\s*(?:19|20)\d{2}[-/.年]")
 
@@ -37,7 +42,7 @@ def _clean_publisher(value: str | None) -> str | None:
     """'来源：新华网' -> '新华网'; '县政府教育督导室 录入：王丽' -> '县政府教育督导室'."""
     if not value:
         return value
-    value = PUBLISHER_LABEL_RE.sub("", value)
+    value = TRAILING_FURNITURE_RE.sub("", PUBLISHER_LABEL_RE.sub("", value))
     tail = PUBLISHER_TAIL_RE.search(value)
     if tail and tail.start() > 0:
         value = value[:tail.start()]
@@ -66,21 +71,16 @@ class Metadata:
     warnings: list[str] = field(default_factory=list)
 
 
-def collect_metadata(lines, meta: dict[str, str], special: dict[str, str], url: str | None) -> Metadata:
-    fields: dict[str, list[str]] = {}
-    for ln in lines:
-        if ln.cells is not None:
-            pairs = L.cell_pairs(ln.cells)
-        elif L.is_info_strip(ln.text) or (not ln.in_content and len(ln.text) < 120):
-            pairs = L.labelled_pairs(ln.text)
-            m = L.DISCUZ_STRIP_RE.match(ln.text)
-            if m:
-                pairs.append(("date", m.group(1)))
-        else:
-            pairs = []
-        for key, value in pairs:
-            if value:
-                fields.setdefault(key, []).append(value)
+def collect_metadata(lines, meta: dict[str, str], special: dict[str, str], url: str | None,
+                     zone: list | None = None) -> Metadata:
+    """Metadata from every source of evidence; ``zone`` holds the byline lines under the headline."""
+    fields = _labelled_fields(lines)
+    zone = zone or []
+    in_zone = _labelled_fields(zone, strict=False)
+    weak_dates = [d for d in (parse_date(meta.get(k) or "") for k in WEAK_DATE_KEYS) if d]
+    url_date = date_from_url(url) if url else None
+    year_hint = next((int(d[:4]) for d in (*weak_dates, url_date) if d), None)
+    byline = read_byline(zone, year_hint)
 
     md = Metadata()
     md.title = _first(fields, "title")
@@ -93,10 +93,12 @@ def collect_metadata(lines, meta: dict[str, str], special: dict[str, str], url: 
     md.subject_terms = [t for t in re.split(r"[、，,；;\s]+", terms) if t] if terms else []
 
     # A WeChat article is published by its account, whatever office it credits at the bottom.
-    publisher = (special.get("account") or _first_of(meta, META_SOURCE_KEYS) or _first(fields, "publisher")
-                 or _first(fields, "source") or special.get("source"))
-    publisher = _clean_publisher(publisher)
-    if publisher and not SELF_SOURCE_RE.match(publisher):
+    candidates = [special.get("account"), _first_of(meta, META_SOURCE_KEYS), _first(in_zone, "publisher"),
+                  _first(fields, "publisher"), _first(in_zone, "source"), _first(fields, "source"),
+                  special.get("source"), byline.hinted, byline.source, meta.get("ld:publisher")]
+    publisher = next((p for p in map(_clean_publisher, filter(None, candidates))
+                      if p and not SELF_SOURCE_RE.match(p)), None)
+    if publisher:
         orgs = [o for o in ORG_SPLIT_RE.split(publisher) if o]
         md.publishers = orgs
         md.publisher = orgs[0] if orgs else publisher
@@ -105,18 +107,16 @@ def collect_metadata(lines, meta: dict[str, str], special: dict[str, str], url: 
         if signed:
             md.publisher, md.publishers = signed, [signed]
 
-    candidates = [
-        *(meta.get(k) for k in META_DATE_KEYS),
-        *fields.get("publish_date", []),
-        special.get("publish_date"),
-        *fields.get("date", []),
-        from_timestamp(special["ct"]) if special.get("ct") else None,
+    visible = [
+        *in_zone.get("publish_date", []), *in_zone.get("date", []),
+        *fields.get("publish_date", []), special.get("publish_date"),
     ]
-    md.publish_date = next((d for d in map(parse_date, filter(None, candidates)) if d), None)
-    if md.publish_date is None and url:
-        md.publish_date = date_from_url(url)
-        if md.publish_date:
-            md.warnings.append("publish_date_from_url")
+    md.publish_date = (_first_date(meta.get(k) for k in META_DATE_KEYS) or _first_date(visible)
+                       or byline.date or _first_date(fields.get("date", [])) or next(iter(weak_dates), None)
+                       or (from_timestamp(special["ct"]) if special.get("ct") else None))
+    if md.publish_date is None and url_date:
+        md.publish_date = url_date
+        md.warnings.append("publish_date_from_url")
 
     md.written_date = parse_date(_first(fields, "written_date") or "")
     if md.written_date is None:
@@ -132,6 +132,29 @@ def collect_metadata(lines, meta: dict[str, str], special: dict[str, str], url: 
                 elif 2 <= len(name) <= 12 and not NOT_A_NAME_RE.search(name) and (name, current) not in md.staff:
                     md.staff.append((name, current))
     return md
+
+
+def _labelled_fields(lines, strict: bool = True) -> dict[str, list[str]]:
+    """label：value pairs of table rows and info strips; ``strict=False`` reads every short line."""
+    fields: dict[str, list[str]] = {}
+    for ln in lines:
+        if ln.cells is not None:
+            pairs = L.cell_pairs(ln.cells)
+        elif L.is_info_strip(ln.text) or ((not strict or not ln.in_content) and len(ln.text) < 120):
+            pairs = L.labelled_pairs(ln.text)
+            m = L.DISCUZ_STRIP_RE.match(ln.text)
+            if m:
+                pairs.append(("date", m.group(1)))
+        else:
+            pairs = []
+        for key, value in pairs:
+            if value:
+                fields.setdefault(key, []).append(value)
+    return fields
+
+
+def _first_date(values) -> str | None:
+    return next((d for d in map(parse_date, filter(None, values)) if d), None)
 
 
 def date_from_url(url: str) -> str | None:
