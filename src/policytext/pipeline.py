@@ -50,7 +50,7 @@ def build_record(page: Page) -> Announcement:
     """Classify and extract over the page's final text."""
     from .classify import classify
     from .extractors.dates import find_dates
-    from .extractors.officials import find_officials
+    from .extractors.officials import find_officials, find_staff
     from .extractors.priorities import find_priorities
     from .extractors.region import find_region
     from .text.segment import segment
@@ -71,8 +71,10 @@ def build_record(page: Page) -> Announcement:
     record.scores = labels.scores
     record.dates = find_dates(text, page.publish_date)
     record.officials, staff = find_officials(text, boundaries)
-    record.staff = staff + [Staff(name, role) for name, role in page.staff
-                            if not any(s.name == name for s in staff)]
+    # Credits cut from the body's edges name staff too; their spans would point outside the text.
+    staff += [Staff(s.name, s.role) for line in page.credits for s in find_staff(line)]
+    staff += [Staff(name, role) for name, role in page.staff]
+    record.staff = [s for i, s in enumerate(staff) if all(s.name != t.name for t in staff[:i])]
     record.priorities = find_priorities(text)
     record.region = find_region(page.publisher, page.title, text, page.url, page.site_name)
     return record

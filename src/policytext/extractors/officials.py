@@ -445,6 +445,11 @@ def _roles_after(text: str, end: int, immediate: bool = False) -> list[str]:
     return roles + ["attended"] if joined and "attended" not in roles else roles
 
 
+def find_staff(text: str) -> list[Staff]:
+    """Reporters, photographers and editors credited in ``text`` (a byline or credit line)."""
+    return _find_staff(text)[0]
+
+
 def _find_staff(text: str) -> tuple[list[Staff], list[tuple[int, int]]]:
     staff, spans = [], []
     for m in STAFF_RE.finditer(text):

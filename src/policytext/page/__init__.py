@@ -33,9 +33,11 @@ class Line:
     link_ratio: float = 0.0
     tag: str = "p"
     after_image: bool = False
+    with_image: bool = False
     centered: bool = False
     hint: str | None = None
     owner: object = None  # the lxml element the line came from (HTML only)
+    index: int = -1       # position among the page's lines
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Page(Metadata):
     is_article: bool = True
     url: str | None = None
     site_name: str | None = None  # 宁陵县教育体育局 from '宁陵县教育体育局--…': a hint to the region
+    credits: list[str] = field(default_factory=list)  # credit lines cut from the body's edges
 
     @property
     def text(self) -> str:
@@ -65,7 +68,7 @@ def parse_html(html: str, url: str | None = None) -> Page:
             continue
         cells = text.split("\t") if b.cells is not None else None
         lines.append(Line(" ".join(c for c in cells if c) if cells else text, cells, b.in_content, b.link_ratio,
-                          b.tag, b.after_image, b.centered, b.hint, b.owner))
+                          b.tag, b.after_image, b.with_image, b.centered, b.hint, b.owner))
     meta = {k: normalize(v) for k, v in doc.meta.items()}
     html_title = normalize(doc.title) if doc.title else None
     special = _special_fields(doc)
@@ -135,10 +138,14 @@ def _assemble(lines: list[Line], url: str | None, *, meta: dict[str, str] | None
     site = T.site_name(html_title, meta)
     title = metadata.title or special.get("title") or (
         headline if plain_text else T.choose_title(headline, matched, html_title, meta, (metadata.publisher, site)))
-    body = body_lines(lines, title, plain_text)
+    for i, ln in enumerate(lines):
+        ln.index = i
+    shown = index is not None and not lines[index].in_content and not plain_text
+    body, credits = body_lines(lines, title, plain_text, shown)
     page = Page(**{**vars(metadata), "title": title, "warnings": list(metadata.warnings)},
-                paragraphs=body, url=url, site_name=site)
-    reason = _not_article_reason(page, lines, html_title, meta)
+                paragraphs=[ln.text for ln in body], url=url, site_name=site, credits=credits)
+    extent = lines[body[0].index:body[-1].index + 1] if body else []
+    reason = _not_article_reason(page, lines, extent, html_title, meta)
     if reason:
         page.is_article = False
         page.warnings.append(f"not_article: {reason}")
@@ -172,7 +179,9 @@ def _is_listing(text: str) -> bool:
     return dated >= 6 and dated >= 0.5 * len(rows)
 
 
-def _not_article_reason(page: Page, lines: list[Line], html_title: str | None, meta: dict) -> str | None:
+def _not_article_reason(page: Page, lines: list[Line], extent: list[Line], html_title: str | None,
+                        meta: dict) -> str | None:
+    """Why the page is not an article, or None. ``extent`` runs from the body's first line to its last."""
     text = page.text
     cjk = sum(1 for _ in islice(_CJK_RE.finditer(text), 200))  # only thresholds below 200 matter
     probe = " ".join(filter(None, [html_title or "", page.title or "", text[:300]]))
@@ -188,7 +197,7 @@ def _not_article_reason(page: Page, lines: list[Line], html_title: str | None, m
     # Decided on the main block, not the whole page: a short article under a sidebar of a
     # hundred headlines is still an article, and a column of headlines is a list wherever it sits.
     prose = _prose_chars(page.paragraphs)
-    link_rows = [ln for ln in lines if ln.in_content and ln.link_ratio > 0.6 and len(ln.text) >= 6]
+    link_rows = [ln for ln in extent if ln.in_content and ln.link_ratio > 0.6 and len(ln.text) >= 6]
     if len(link_rows) >= 8 and sum(len(ln.text) for ln in link_rows) > 2 * max(prose, 1):
         return "list page"
     if prose >= MIN_PROSE_CHARS:

@@ -75,6 +75,7 @@ class Block:
     tag: str = "p"
     in_content: bool = False
     after_image: bool = False   # nothing but an image since the previous block: a caption's place
+    with_image: bool = False    # ... and the image sits in the same element (<p><img><br>caption</p>)
     centered: bool = False
     hint: str | None = None     # "title", "summary" or "furniture", from the class and id of its element
 
@@ -200,13 +201,14 @@ def _walk(root):
     row_el = None
     cell: list[str] | None = None
     image_before = False
+    image_owner = None
 
     def flush():
         nonlocal buf, link_chars, image_before
         text = _clean("".join(buf))
         if text:
             yield Block(text, owners[-1], min(link_chars, len(text)), tag=_tag(owners[-1]),
-                        after_image=image_before)
+                        after_image=image_before, with_image=image_before and owners[-1] is image_owner)
             image_before = False
         buf, link_chars = [], 0
 
@@ -239,7 +241,7 @@ def _walk(root):
                 continue
             if tag == "img":
                 yield from flush()
-                image_before = True
+                image_before, image_owner = True, owners[-1]
             if tag in BLOCK_TAGS:
                 yield from flush()
                 owners.append(el)
@@ -385,13 +387,10 @@ class _Hints:
 
     @staticmethod
     def centered(el) -> bool:
-        for _ in range(3):
-            if el is None or _tag(el) in ("body", "html"):
-                return False
-            if (el.get("align") or "").lower() == "center" or CENTERED_RE.search(el.get("style") or ""):
-                return True
-            el = el.getparent()
-        return False
+        """The element itself is centred: a table cell centring a whole layout says nothing."""
+        if el is None:
+            return False
+        return (el.get("align") or "").lower() == "center" or bool(CENTERED_RE.search(el.get("style") or ""))
 
 
 def _link_ratio(el) -> float:

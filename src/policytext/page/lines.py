@@ -161,11 +161,15 @@ def cell_pairs(cells: list[str]) -> list[tuple[str, str]]:
 ORIGINAL_TITLE_RE = re.compile(r"^[（(【\[]?\s*(?:本文)?原(?:标)?题(?:为)?\s*[:：《]")
 BYLINE_RE = re.compile(r"^[【\[(（]?\s*(?:文|图|图文|作者|执笔|撰文|撰稿|编译|原创|记者|通讯员|文字|摄影|视频)"
                        r"\s*[/｜|：:]\s*\S")
-REPORTER_LINE_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z]{0,10}(?:记者|通讯员|实习生|特约撰稿人?)\s*"
+REPORTER_LINE_RE = re.compile(r"^(?:《[^》]{1,12}》)?[\u4e00-\u9fffA-Za-z]{0,10}(?:记者|通讯员|实习生|特约撰稿人?|作者)\s*"
                               r"[\u4e00-\u9fff·]{2,4}(?:\s*[、,，\s]\s*[\u4e00-\u9fff·]{2,4})*$")
 PROMO_RE = re.compile(r"(?:下载|安装)[^，。！]{0,12}(?:客户端|APP|App|app)|扫描[^，。]{0,12}二维码|"
                       r"关注[^，。]{0,15}(?:公众号|微信|微博|头条号)|【\s*(?:点击|下载|立即)[^】]{0,8}】|"
                       r"点击(?:进入|投票|查看|阅读|收听|关注)|点【在看】|请关注\s*[:：]|返回\S{0,10}首页")
+# Credits of several people in one short line: 药剂科供稿 摄影/张艳 编辑/苏芳.
+CREDIT_WORD_RE = re.compile(r"供稿|撰稿|摄影|编辑|责编|审核|校对|初审|复审|终审|记者|通讯员|作者")
+# The note under a law's or resolution's title: （2007年6月29日第十届…会议通过）.
+ADOPTION_NOTE_RE = re.compile(r"^[（(][^（）()]{4,80}(?:通过|发布|公布|印发|修正|修订|施行)[）)]$")
 MEDIA_WIDGET_RE = re.compile(r"^(?:图集|视频|自动播放|播放|音频)(?:\s|$)")
 DATE_ONLY_RE = re.compile(r"^(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
                           r"|[〇○零一二三四五六七八九]{4}年[〇○一二三四五六七八九十]{1,3}月[〇○一二三四五六七八九十]{1,3}日)"
@@ -177,11 +181,11 @@ CAPTION_RE = re.compile(r"^(?:图为|▲|△|图\s*[：:/|]|图片来源|图源|
                         r"(?:摄|供图|资料图|资料|截图|图片来自\S*)\s*[)）]?\s*$|[（(][^（）()]{0,24}摄[)）]\s*$")
 CLOSING_CREDIT_RE = re.compile(r"^[（(【\[]?\s*(?:本文来源|文章来源|稿件来源|信息来源|来源|责任编辑|编辑|责编|审核|校对|"
                                r"采写|采编|撰稿|供稿|编审|终审|初审|复审|监制|出品|文字|摄影)\s*[:：/|｜\s]")
-DISCLAIMER_RE = re.compile(r"免责声明|郑重声明|版权声明|不代表[^。]{0,20}(?:观点|立场)|仅代表作者|"
-                           r"未经[^。]{0,10}(?:允许|授权|许可)[^。]{0,10}(?:转载|复制|使用)|投资有风险|风险提示|"
-                           r"(?:来自|来源于|源于)网络|如有侵权|版权归原作者")
+DISCLAIMER_RE = re.compile(r"^[【\[]?(?:免责声明|郑重声明|版权声明|风险提示)|不代表[^。]{0,20}(?:观点|立场)|仅代表作者|"
+                           r"未经[^。]{0,10}(?:允许|授权|许可)[^。]{0,10}(?:转载|复制|使用)|投资有风险|"
+                           r"(?:信息|图片|内容|文章)?(?:均)?(?:来自|来源于|源于)网络|如有侵权|版权归原作者")
 KEYWORD_LINE_RE = re.compile(r"^(?:关键字|关键词|文章关键词|标签|tags?)\s*[:：]?", re.I)
-COUNTER_LINE_RE = re.compile(r"^(?:(?:阅读|浏览|点赞|在看|评论)\s*\d*|A\s*[+-])$")
+COUNTER_LINE_RE = re.compile(r"^(?:(?:阅读|浏览|点赞|在看|评论)\s*\d*|A\s*[+-]|\+\s*\d+)$")
 SOURCE_NOTE_RE = re.compile(r"^[（(【\[]\s*(?:综合|资料来源|来源|编译|整理|据|本文来自|本文转自|转自|原文)"
                             r"[^）)】\]]{0,80}[）)】\]]$|对此文(?:亦)?有(?:所)?贡献")
 END_MARK_RE = re.compile(r"\s*(?:[（(【\[]\s*完\s*[）)】\]]|-?\s*END\s*-?)\s*$", re.I)
@@ -196,12 +200,29 @@ def is_head_frame(line: str) -> bool:
         return False
     return bool(ORIGINAL_TITLE_RE.match(line) or (len(line) <= 50 and BYLINE_RE.match(line))
                 or REPORTER_LINE_RE.match(line) or PROMO_RE.search(line) or MEDIA_WIDGET_RE.match(line)
-                or DATE_ONLY_RE.match(line) or RELATED_HEADING_RE.match(line))
+                or DATE_ONLY_RE.match(line) or RELATED_HEADING_RE.match(line) or ADOPTION_NOTE_RE.match(line))
+
+
+def is_credit(line: str) -> bool:
+    """A line that names the article's writers, photographers or editors."""
+    return bool(is_closing_credit(line) or (len(line) <= 50 and BYLINE_RE.match(line))
+                or REPORTER_LINE_RE.match(line))
 
 
 def is_closing_credit(line: str) -> bool:
     """Editor, source and reporter credits under an article: nothing after them is the article."""
-    return len(line) <= 60 and bool(CLOSING_CREDIT_RE.match(line) or REPORTER_LINE_RE.match(line))
+    line = drop_toolbar(line, "").strip()
+    if len(line) > 60:
+        return False
+    return bool(CLOSING_CREDIT_RE.match(line) or REPORTER_LINE_RE.match(line)
+                or (len(CREDIT_WORD_RE.findall(line)) >= 2 and not re.search(r"[，。；！？]", line)))
+
+
+def ends_article(line: str) -> bool:
+    """A line after which nothing is the article: credits, keywords, disclaimers, related lists."""
+    return (is_closing_credit(line) or (len(line) <= 200 and DISCLAIMER_RE.search(line) is not None)
+            or KEYWORD_LINE_RE.match(line) is not None or RELATED_HEADING_RE.match(line) is not None
+            or END_MARK_RE.fullmatch(line) is not None)
 
 
 def is_tail_frame(line: str) -> bool:
