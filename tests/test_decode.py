@@ -45,3 +45,25 @@ def test_undeclared_gbk_is_guessed():
 def test_bad_bytes_raise_input_error(raw):
     with pytest.raises(InputError):
         extract_html(raw)
+
+
+@pytest.mark.parametrize("text", ["各学校要按照要求认真落实。", "2024年3月5日", BODY * 20])
+def test_undeclared_gbk_with_a_broken_byte_is_never_read_with_a_non_chinese_codec(text):
+    """A detector calls short pages of such bytes Latin or Cyrillic code pages; GB18030 comes first."""
+    raw = f"<html><body><p>{text}</p></body></html>".encode("gb18030")
+    broken = raw[:len(raw) // 2] + b"\xff" + raw[len(raw) // 2:]
+    out = decode_html(broken)
+    assert out.encoding == "gb18030"
+    assert "bytes_replaced: 1" in out.warnings
+
+
+def test_declared_latin_code_page_loses_to_chinese_bytes():
+    out = decode_html(page("iso-8859-1").encode("gb18030"))
+    assert out.encoding == "gb18030" and "挂牌督导" in out.text
+    assert any(w.startswith("encoding_mismatch: declared iso8859-1") for w in out.warnings)
+
+
+def test_declared_latin_code_page_kept_for_latin_text():
+    raw = '<html><head><meta charset="iso-8859-1"></head><body><p>Café crème</p></body></html>'.encode("latin-1")
+    out = decode_html(raw)
+    assert out.encoding == "iso8859-1" and "Café crème" in out.text and not out.warnings

@@ -1,10 +1,12 @@
 """Bytes -> str for Chinese web pages.
 
 Order of evidence: byte-order mark, the HTTP ``Content-Type`` charset, a ``<meta>``
-charset in the first few KB, then a statistical detector. GB2312/GBK labels are read
-as GB18030 (the superset real sites actually emit). A declared codec is not trusted
-blindly: bytes that are valid UTF-8 are read as UTF-8, and a declared codec that
-produces replacement characters loses to one that does not.
+charset in the first few KB, then GB18030, and only then a statistical detector (the
+policy of w3lib). GB2312/GBK labels are read as GB18030 (the superset real sites actually
+emit). A declared codec is not trusted blindly: bytes that are valid UTF-8 are read as
+UTF-8, a declared codec that produces replacement characters loses to one that does not,
+and a codec that cannot write Chinese at all (a Latin or Cyrillic code page) never wins
+over GB18030 when the bytes read as Chinese text in GB18030.
 """
 from __future__ import annotations
 
@@ -99,8 +101,14 @@ def decode_html(data: bytes, headers: Mapping[str, str] | None = None,
 
     for source, codec in candidates:
         text = _strict(data, codec)
-        if text is not None:
-            return Decoded(text, codec, warnings)
+        if text is None:
+            continue
+        if not can_write_chinese(codec):
+            chinese = _strict(data, "gb18030")
+            if chinese is not None and _plausible(chinese):
+                warnings.append(f"encoding_mismatch: declared {codec}, bytes are Chinese text in gb18030")
+                return Decoded(chinese, "gb18030", warnings)
+        return Decoded(text, codec, warnings)
     # Nothing declared decodes cleanly: try the usual Chinese codecs, then the detector.
     for codec in ("gb18030", "big5hkscs"):
         text = _strict(data, codec)
@@ -114,31 +122,54 @@ def decode_html(data: bytes, headers: Mapping[str, str] | None = None,
 
 
 def _fallback(data: bytes, candidates: list[tuple[str, str]], warnings: list[str]) -> Decoded:
-    """No codec is clean: pick the one with the fewest replacement characters."""
-    options = [c for _, c in candidates]
-    try:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data[:200_000]).best()
-        if best is not None:
-            options.append(canonical_codec(best.encoding) or best.encoding)
-    except ImportError:  # pragma: no cover - optional detector
-        pass
-    options += ["utf-8", "gb18030", "big5hkscs"]
+    """No codec is clean: the Chinese codec with the fewest replacement characters, else the detector's."""
     scored = []
-    for codec in dict.fromkeys(options):
+    for codec in dict.fromkeys([*(c for _, c in candidates), "utf-8", "gb18030", "big5hkscs"]):
         try:
             text = data.decode(codec, errors="replace")
         except LookupError:
             continue
         scored.append((text.count("\ufffd"), codec, text))
     bad, codec, text = min(scored, key=lambda t: t[0])
+    if bad > max(16, len(text) // 20) or not _plausible(text):
+        guessed = _detected(data)
+        if guessed and guessed not in {c for _, c, _ in scored}:
+            try:
+                other = data.decode(guessed, errors="replace")
+            except LookupError:
+                other = None
+            if other is not None and other.count("\ufffd") < bad and (
+                    can_write_chinese(guessed) or not _has_cjk(text)):
+                bad, codec, text = other.count("\ufffd"), guessed, other
     if bad > max(16, len(text) // 20):
         raise DecodingError(f"no codec decodes these bytes sensibly (best: {codec}, {bad} bad characters)")
     warnings.append(f"encoding_guessed: {codec}")
     if bad:
         warnings.append(f"bytes_replaced: {bad}")
     return Decoded(text, codec, warnings)
+
+
+def _detected(data: bytes) -> str | None:
+    """charset_normalizer's guess, as a codec name policytext knows."""
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - optional detector
+        return None
+    best = from_bytes(data[:200_000]).best()
+    return (canonical_codec(best.encoding) or best.encoding) if best is not None else None
+
+
+def can_write_chinese(codec: str) -> bool:
+    """Whether a codec can encode Chinese at all: GB18030, Big5, UTF-*, not Latin or Cyrillic code pages."""
+    try:
+        "中文".encode(codec)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text[:20000])
 
 
 def _strict(data: bytes, codec: str) -> str | None:
