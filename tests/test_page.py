@@ -38,3 +38,70 @@ def test_disclaimer_footer_alone_is_not_an_article():
     html = ("<html><head><title>提示信息</title></head><body><div class='footer'>"
             "本网站所有信息仅供参考，不作为办理相关事项的依据。未经授权，禁止复制或建立镜像。</div></body></html>")
     assert not extract_html(html).is_article
+
+
+SHORT_ARTICLE = """<html><head><meta charset="utf-8"><title>某县开展秋季开学专项督导_某县教育局</title></head><body>
+<div class="nav">{nav}</div>
+<h1>某县开展秋季开学专项督导</h1>
+{byline}
+<div class="article"><p>近日，某县人民政府教育督导室组织督导组，对全县中小学校秋季开学工作开展专项督导，重点检查校园安全和食堂管理。</p>
+<p>督导组要求各校对照问题清单立行立改，确保师生平安返校。</p>
+{tail}</div>
+<div class="sidebar"><h3>热点新闻</h3><ul>{links}</ul></div>
+{after}
+</body></html>"""
+
+
+def short_article(byline="", tail="", after="", links=40) -> bytes:
+    items = "".join(f"<li><a href='/n/{i}.html'>某地举办第{i}届中小学生运动会开幕式</a></li>" for i in range(links))
+    nav = " ".join(f"<a href='/c/{i}'>栏目{i}</a>" for i in range(12))
+    return SHORT_ARTICLE.format(nav=nav, byline=byline, tail=tail, after=after, links=items).encode()
+
+
+def test_a_short_article_under_a_long_sidebar_is_an_article():
+    record = extract_html(short_article(links=120))
+    assert record.is_article
+    assert record.text.startswith("近日，某县") and record.text.endswith("确保师生平安返校。")
+
+
+@pytest.mark.parametrize("byline, date, publisher", [
+    ("<div class='info'>2024-09-03 10:15:22 来源: 某县教育局 举报</div>", "2024-09-03", "某县教育局"),
+    ("<div class='info'>2024年09月03日 10:15 某县融媒体中心</div>", "2024-09-03", "某县融媒体中心"),
+    ("<div class='year'>2024</div><div class='md'>09/03</div><div class='time'>10:15</div>"
+     "<div><a href='/u/1'>某县发布</a></div>", "2024-09-03", "某县发布"),
+    ("<div class='info'><span class='source'>某县教育局</span><span>2024-09-03 10:15</span></div>",
+     "2024-09-03", "某县教育局"),
+    ("<p>王某/某县日报</p><p>2024-09-03 10:15</p>", "2024-09-03", "某县日报"),
+])
+def test_byline_date_and_source_without_labels(byline, date, publisher):
+    record = extract_html(short_article(byline=byline))
+    assert (record.publish_date, record.publisher) == (date, publisher)
+
+
+def test_credits_and_prompts_after_the_article_are_cut_and_staff_kept():
+    tail = ("<p>（记者 张某某 通讯员 李某）</p><p>责任编辑：王某某</p>"
+            "<p>免责声明：本文仅代表作者观点，不代表本站立场。</p><p>关键词：督导 开学</p>")
+    record = extract_html(short_article(tail=tail))
+    assert record.text.endswith("确保师生平安返校。")
+    assert {s.name for s in record.staff} >= {"张某某", "李某", "王某某"}
+
+
+def test_original_title_caption_and_promotion_before_the_article_are_cut():
+    page = short_article().replace(
+        b"<div class=\"article\">",
+        "<div class=\"article\"><p>（原标题：某县督导开学工作）</p><p><img src='a.jpg'></p>"
+        "<p style='text-align:center'>督导组检查学校食堂。某县教育局供图</p>"
+        "<p>下载某县发布客户端，第一时间看新闻</p>".encode())
+    assert extract_html(page).text.startswith("近日，某县")
+
+
+def test_a_date_found_by_nothing_else_comes_from_htmldate():
+    record = extract_html(short_article(after="<div class='post-meta'><span class='updated'>最后更新于 2024-09-05</span></div>"))
+    assert record.publish_date == "2024-09-05"
+    assert "publish_date_guessed: htmldate" in record.warnings
+
+
+def test_a_stray_closing_html_tag_does_not_hide_the_body():
+    page = short_article().replace(b"<h1>", b"</body></html><h1>")
+    record = extract_html(page)
+    assert record.is_article and "专项督导" in record.text

@@ -81,7 +81,25 @@ def parse_html(html: str, url: str | None = None) -> Page:
         return page
     if doc.container_source == "none":
         page.warnings.append("content_guessed: no main container found")
+    if page.publish_date is None:
+        page.publish_date = _htmldate(html, url)
+        if page.publish_date:
+            page.warnings.append("publish_date_guessed: htmldate")
     return page
+
+
+def _htmldate(html: str, url: str | None) -> str | None:
+    """htmldate's reading of an article page on which no byline, label, meta tag or URL gives a date.
+
+    It finds dates policytext does not read (relative dates, timelines, free text); on the
+    pages policytext does read it is wrong more often, so it only ever fills a gap.
+    """
+    from htmldate import find_date
+
+    try:
+        return find_date(html, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+    except Exception:  # noqa: BLE001 - a fallback that fails gives no date, never an error
+        return None
 
 
 def parse_text(text: str, url: str | None = None) -> Page:
