@@ -330,6 +330,9 @@ def _choose_container(root, blocks: list[Block], hints: "_Hints"):
     return best, "density"
 
 
+_ROLE_BY_ATTRS: dict[str, str | None] = {}  # class and id strings repeat across pages of a site
+
+
 class _Hints:
     """What the class and id attributes of an element and its ancestors say about it.
 
@@ -344,9 +347,14 @@ class _Hints:
     def own(self, el) -> str | None:
         if el in self._own:
             return self._own[el]
-        words = {w.lower() for w in HINT_SPLIT_RE.split(f"{el.get('class') or ''} {el.get('id') or ''}") if w}
-        role = ("furniture" if words & NEGATIVE_HINTS else "summary" if words & SUMMARY_HINTS
-                else "title" if words & TITLE_HINTS else None)
+        attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+        role = _ROLE_BY_ATTRS.get(attrs, False)
+        if role is False:
+            words = {w.lower() for w in HINT_SPLIT_RE.split(attrs) if w}
+            role = ("furniture" if words & NEGATIVE_HINTS else "summary" if words & SUMMARY_HINTS
+                    else "title" if words & TITLE_HINTS else None)
+            if len(_ROLE_BY_ATTRS) < 50_000:
+                _ROLE_BY_ATTRS[attrs] = role
         self._own[el] = role
         return role
 
