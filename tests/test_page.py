@@ -105,3 +105,34 @@ def test_a_stray_closing_html_tag_does_not_hide_the_body():
     page = short_article().replace(b"<h1>", b"</body></html><h1>")
     record = extract_html(page)
     assert record.is_article and "专项督导" in record.text
+
+
+NOTICE_WITH_ATTACHMENT = """<html><head><meta charset="utf-8"><title>关于印发某县2024年教育督导工作要点的通知_通知公告_某县教育局</title></head>
+<body><div class="menu">{menu}</div><div class="crumbs">首页 > 通知公告</div>
+<h2>关于印发某县2024年教育督导工作要点的通知</h2>
+<div class="info">发布时间：2024-03-05 来源：某县教育局</div>
+<div class="TRS_Editor"><p>各学校：</p><p>现将工作要点印发给你们，请遵照执行。</p>
+<p><a href="/files/1.docx">附件：某县2024年教育督导工作要点.docx</a></p></div>
+<div class="pager">上一篇：<a href="/a/1.html">关于开展春季开学检查的通知</a> 下一篇：<a href="/a/3.html">关于公布评估结果的通知</a></div>
+</body></html>"""
+
+COLUMN = """<html><head><meta charset="utf-8"><title>通知公告_某县教育局</title></head>
+<body><div class="menu">{menu}</div><h2>通知公告</h2><ul class="list">{rows}</ul>
+<div class="page">共 5 页 首页 上一页 下一页 尾页</div>
+<p>主办单位：某县教育局 网站标识码：1234560001</p></body></html>"""
+
+
+def test_a_short_notice_with_an_attachment_under_a_big_menu_is_an_article():
+    menu = " ".join(f"<a href='/c/{i}'>栏目名称{i}</a>" for i in range(60))
+    record = extract_html(NOTICE_WITH_ATTACHMENT.format(menu=menu).encode())
+    assert record.is_article
+    assert record.title == "关于印发某县2024年教育督导工作要点的通知"
+    assert record.publish_date == "2024-03-05"
+
+
+def test_a_column_of_dated_headlines_is_a_list_page():
+    menu = " ".join(f"<a href='/c/{i}'>栏目名称{i}</a>" for i in range(20))
+    rows = "".join(f"<li><a href='/a/{i}.html'>关于开展第{i}批中小学校专项督导的通知</a><span>2024-03-{i:02d}</span></li>"
+                   for i in range(1, 16))
+    record = extract_html(COLUMN.format(menu=menu, rows=rows).encode())
+    assert not record.is_article

@@ -163,7 +163,10 @@ def _assemble(lines: list[Line], url: str | None, *, meta: dict[str, str] | None
     page = Page(**{**vars(metadata), "title": title, "warnings": list(metadata.warnings)},
                 paragraphs=[ln.text for ln in body], url=url, site_name=site, credits=credits)
     extent = lines[body[0].index:body[-1].index + 1] if body else []
-    reason = _not_article_reason(page, lines, extent, html_title, meta)
+    # A headline that matches <title> with a date beside it is what an article page looks like.
+    dated_headline = not plain_text and matched and page.publish_date is not None and \
+        "publish_date_from_url" not in page.warnings
+    reason = _not_article_reason(page, lines, extent, html_title, meta, dated_headline)
     if reason:
         page.is_article = False
         page.warnings.append(f"not_article: {reason}")
@@ -198,7 +201,7 @@ def _is_listing(text: str) -> bool:
 
 
 def _not_article_reason(page: Page, lines: list[Line], extent: list[Line], html_title: str | None,
-                        meta: dict) -> str | None:
+                        meta: dict, dated_headline: bool = False) -> str | None:
     """Why the page is not an article, or None. ``extent`` runs from the body's first line to its last."""
     text = page.text
     cjk = sum(1 for _ in islice(_CJK_RE.finditer(text), 200))  # only thresholds below 200 matter
@@ -208,7 +211,7 @@ def _not_article_reason(page: Page, lines: list[Line], extent: list[Line], html_
     if cjk < 200 and LOGIN_RE.search(" ".join(ln.text for ln in lines[:80])) and (
             not page.publish_date or LOGIN_RE.search(text)):
         return "login wall"
-    if cjk < 20:
+    if cjk < (5 if dated_headline else 20):
         return "no main text"
     if _is_listing(text):
         return "list page"
@@ -219,6 +222,12 @@ def _not_article_reason(page: Page, lines: list[Line], extent: list[Line], html_
     if len(link_rows) >= 8 and sum(len(ln.text) for ln in link_rows) > 2 * max(prose, 1):
         return "list page"
     if prose >= MIN_PROSE_CHARS:
+        return None
+    # Little prose: a short notice (a covering line and its attachments) or a column of headlines.
+    dated_rows = sum(1 for ln in lines if ln.link_ratio > 0.4 and len(ln.text) <= 120 and DATED_ROW_RE.search(ln.text))
+    if dated_rows >= 8:
+        return "list page"
+    if dated_headline:
         return None
     links = sum(1 for ln in lines if ln.link_ratio > 0.6)
     pagers = sum(1 for ln in lines if PAGER_RE.search(ln.text) and len(ln.text) < 80)
@@ -232,6 +241,7 @@ def _not_article_reason(page: Page, lines: list[Line], extent: list[Line], html_
 
 
 MIN_PROSE_CHARS = 50
+DATED_ROW_RE = re.compile(r"(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}|(?<![0-9])\d{1,2}[-/]\d{1,2}\s*$")
 PROSE_PUNCT_RE = re.compile(r"[。！？；，]")
 
 
