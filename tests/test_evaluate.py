@@ -98,3 +98,31 @@ def test_evaluate_labels_agrees_with_scikit_learn_on_the_heldout_set(tmp_path, c
         f1_score(want_t[:, used], got_t[:, used], average="macro", zero_division=0), abs=1e-4)
     assert summary["relevance_f1"] == pytest.approx(f1_score([d["is_relevant"] for d in docs],
                                                              [g.is_relevant for g in got]), abs=1e-4)
+
+
+def _cluener_line(text: str, names: dict, positions: dict) -> str:
+    spans = lambda found: {k: [[text.index(k), text.index(k) + len(k) - 1]] for k in found}  # noqa: E731
+    return json.dumps({"text": text, "label": {"name": spans(names), "position": spans(positions)}},
+                      ensure_ascii=False)
+
+
+def test_cli_evaluate_officials_scores_cluener_lines(tmp_path, capsys):
+    lines = [
+        _cluener_line("县教育局局长王建国出席会议并讲话。", ["王建国"], ["局长"]),
+        _cluener_line("某公司董事长李明远表示，今年销售额增长两成。", ["李明远"], ["董事长"]),   # not an office
+        _cluener_line("市政府副市长赵卫东当天主持召开专题会议。", ["赵卫东"], ["副市长"]),
+    ]
+    path = tmp_path / "train.json"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    assert main(["evaluate", "officials", "--cluener", str(path), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["sentences"] == 3 and summary["in_scope"] == 2
+    assert summary["found"] == 2 and summary["precision"] == 1.0
+
+
+def test_in_scope_needs_an_office_as_the_nearest_position():
+    from policytext.evaluate.officials import in_scope_names
+
+    text = "研究院院长助理孙某某和局长钱某某"
+    labels = json.loads(_cluener_line(text, ["孙某某", "钱某某"], ["院长助理", "局长"]))["label"]
+    assert in_scope_names(labels) == {"钱某某"}

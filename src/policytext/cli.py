@@ -33,12 +33,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", help="score policytext on the annotated corpora",
                         description="Score policytext on the annotated corpora of a source checkout.")
-    ev.add_argument("what", choices=("pages", "real", "segment", "records", "labels"),
+    ev.add_argument("what", choices=("pages", "real", "segment", "records", "labels", "officials"),
                     help="pages: text and metadata; real: saved real pages with a hand-made gold.jsonl "
                          "(give the folder with --corpus); segment: words; records: extracted fields; "
-                         "labels: the shipped classifiers on held-out labelled documents")
+                         "labels: the shipped classifiers on held-out labelled documents; officials: people "
+                         "holding public office in real news sentences (give them with --cluener)")
     ev.add_argument("--corpus", help="gold directory or files (default: the matching folder under corpora/)",
                     nargs="+")
+    ev.add_argument("--cluener", metavar="FILE",
+                    help="officials only: sentences with entity labels in the CLUENER2020 format")
     ev.add_argument("--compare", action="store_true",
                     help="pages only: also run trafilatura and GNE (pip install 'policytext[bench]')")
     ev.add_argument("--json", action="store_true", help="print the scores as JSON")
@@ -75,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "evaluate":
         if args.what == "real" and not args.corpus:
             parser.error("evaluate real needs --corpus DIR: a folder of saved pages with a gold.jsonl")
+        if args.what == "officials" and not (args.cluener or args.corpus):
+            parser.error("evaluate officials needs --cluener FILE: sentences labelled in the CLUENER format")
         return _run(lambda: _evaluate(args), args.debug)
     if args.command == "train":
         from .classify.train import run_command
@@ -106,7 +111,8 @@ def _extract(args) -> int:
 def _evaluate(args) -> int:
     from .evaluate import run_evaluation
 
-    print(run_evaluation(args.what, args.corpus, compare=args.compare, as_json=args.json, verbose=args.verbose))
+    paths = [args.cluener] if args.what == "officials" and args.cluener else args.corpus
+    print(run_evaluation(args.what, paths, compare=args.compare, as_json=args.json, verbose=args.verbose))
     return EXIT_OK
 
 

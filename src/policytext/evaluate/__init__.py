@@ -21,8 +21,8 @@ DEFAULT_CORPORA = {
 def run_evaluation(what: str, paths: list[str] | None = None, compare: bool = False,
                    as_json: bool = False, verbose: bool = False) -> str:
     """The report of one evaluation as printable text (or JSON)."""
-    if what == "real" and not paths:
-        raise InputError("evaluate real needs a folder of saved pages with a gold.jsonl")
+    if what in ("real", "officials") and not paths:
+        raise InputError(f"evaluate {what} needs the gold to score against (see --help)")
     paths = paths or DEFAULT_CORPORA[what]
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
@@ -45,6 +45,13 @@ def run_evaluation(what: str, paths: list[str] | None = None, compare: bool = Fa
         if as_json:
             return json.dumps([r.summary() for r in results], ensure_ascii=False, indent=2)
         return "\n\n".join(f"{path}\n{real.report(r, verbose)}" for path, r in zip(paths, results))
+    if what == "officials":
+        from . import officials
+
+        found = officials.evaluate_officials(paths[0])
+        if as_json:
+            return json.dumps(found.summary(), ensure_ascii=False, indent=2)
+        return officials.report(found, verbose)
     if what == "segment":
         from . import segment
 
