@@ -319,6 +319,18 @@ def test_crawl_logs_key_value_lines_when_not_on_a_terminal(site, tmp_path, capsy
     assert "failed_timeout=1" in summary and "robots=1" in summary
 
 
+def test_crawl_skips_links_that_are_no_valid_url_and_finishes_every_site(site, tmp_path, capsys):
+    column = site.root / "a" / "col" / "jydd" / "index.html"
+    bad = ('<a href="http://x.gov.cn:99999/a">port</a><a href="http://[::1/x">ipv6</a><a href="http://a:b/">colon</a>'
+           '<base href="http://[::1/base/">')
+    column.write_text(column.read_text("utf-8").replace("</body>", bad + "</body>"), "utf-8")
+    code, out, err = crawl(site, tmp_path / "data", tmp_path, capsys)
+    assert code == 0, err
+    assert out.startswith("crawl complete")
+    assert len(records(tmp_path / "data")) == 8  # both sites, every announcement
+    assert "event=bad_links" in err and "skipped=3" in err
+
+
 # -- the next nights ---------------------------------------------------------------------------
 def test_crawl_rerun_with_nothing_new_adds_nothing(site, tmp_path):
     data = tmp_path / "data"

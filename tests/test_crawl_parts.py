@@ -37,6 +37,42 @@ def test_canonical_url(raw, canonical):
     assert canonical_url(canonical) == canonical
 
 
+@pytest.mark.parametrize("raw", ["http://x.gov.cn:99999/a", "http://[::1/x", "http://a:b/", "ftp://h.gov.cn/x",
+                                 "http:///nohost"])
+def test_canonical_url_refuses_what_is_no_http_url_with_a_clear_error(raw):
+    from policytext.errors import InputError
+
+    with pytest.raises(InputError, match="not a valid http"):
+        canonical_url(raw)
+
+
+def test_canonical_url_keeps_the_brackets_of_an_ipv6_host():
+    assert canonical_url("http://[::1]:8080/x") == "http://[::1]:8080/x"
+    assert canonical_url("HTTP://[2001:DB8::1]:80/a#b") == "http://[2001:db8::1]/a"
+
+
+def test_page_links_skip_and_log_bad_links(caplog):
+    source = ('<a href="http://x.gov.cn:99999/a">port</a> <a href="http://[::1/x">ipv6</a> '
+              '<a href="http://a:b/">colon</a> <a href="/art/1.html">good</a>')
+    with caplog.at_level("WARNING", logger="policytext.crawl"):
+        assert page_links(source, "http://h.gov.cn/col/") == ["http://h.gov.cn/art/1.html"]
+    [logged] = [r for r in caplog.records if r.getMessage() == "bad_links"]
+    assert logged.fields["skipped"] == 3 and logged.fields["url"] == "http://h.gov.cn/col/"
+
+
+def test_page_links_take_one_pass_over_a_page_full_of_base_tags():
+    # Quadratic matching took 15 s on 96 KB of "<base "; a megabyte would take half an hour.
+    # The timeout only detects such a hang: one pass over the source needs well under a second.
+    import subprocess
+    import sys
+
+    code = ("from policytext.crawl.urls import page_links; "
+            "assert page_links('<base ' * 170_000, 'http://h/') == []; "
+            "assert page_links('<base href=\"http://b/d/\">' + '<base ' * 170_000 + '><a href=x>', 'http://h/') "
+            "== ['http://b/d/x']")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
 def test_page_links_resolve_relative_links_cdata_and_the_trs_pager():
     source = """<html><head><base href="http://h.gov.cn/col/jydd/"></head><body>
     <a href="./202403/t20240305_1.html">一</a> <a href='../../art/2024/3/5/art_1_2.html#p'>二</a>

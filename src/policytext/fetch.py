@@ -64,18 +64,39 @@ class FetchPolicy:
 
 
 def check_url(url: str) -> str:
-    """Reject anything that is not an absolute http(s) URL with a host."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchError(f"not an http(s) URL: {url!r}", url=url)
+    """Reject anything that is not an absolute http(s) URL with a host and a valid port."""
+    try:
+        url_address(url)
+    except ValueError:
+        raise FetchError(f"not an http(s) URL: {url!r}", url=url) from None
     return url
 
 
-def host_key(url: str) -> str:
-    """``host:port`` with the scheme's default port made explicit: the unit of politeness."""
+def url_address(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of an absolute http(s) URL, host lower-cased and port made explicit.
+
+    Raises ValueError for anything else, a port out of range or a malformed IPv6 host included.
+    """
     parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    return f"{(parts.hostname or '').lower()}:{port}"
+    port = parts.port  # ValueError for "x:99999" or "a:b"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("not an absolute http(s) URL")
+    return parts.scheme, parts.hostname.lower(), port or (443 if parts.scheme == "https" else 80)
+
+
+def netloc(host: str, port: int | None = None) -> str:
+    """``host`` or ``host:port``, an IPv6 host in brackets."""
+    shown = f"[{host}]" if ":" in host else host
+    return shown if port is None else f"{shown}:{port}"
+
+
+def host_key(url: str) -> str:
+    """``host:port`` with the scheme's default port made explicit: the unit of politeness.
+
+    ``url`` must be a valid http(s) URL (see ``url_address``).
+    """
+    _scheme, host, port = url_address(url)
+    return netloc(host, port)
 
 
 def fetch_page(url: str, *, session=None, timeout=TIMEOUT, max_bytes: int = MAX_BYTES) -> FetchResult:

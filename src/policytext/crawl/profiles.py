@@ -10,10 +10,9 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ..errors import PolicytextError
-from ..fetch import USER_AGENT, FetchPolicy, host_key
+from ..fetch import USER_AGENT, FetchPolicy, host_key, url_address
 
 CRAWL_KEYS = {"user_agent": str, "workers": int, "checkpoint_every": int}
 SITE_KEYS = {
@@ -81,10 +80,10 @@ class CrawlConfig:
 def domain_allowed(url: str, domains: tuple[str, ...]) -> bool:
     """``host`` entries allow the host and its subdomains on any port; ``host:port`` entries
     allow exactly that host and port."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        _scheme, host, _port = url_address(url)
+    except ValueError:
         return False
-    host = parts.hostname.lower()
     key = host_key(url)
     for entry in domains:
         if ":" in entry:
