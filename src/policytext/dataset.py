@@ -327,7 +327,8 @@ def export(data_dir: str | os.PathLike, fmt: str, out: str | os.PathLike | None 
 
     ``out`` defaults to ``DIR/exports/announcements.<fmt>``; ``-`` writes to standard output.
     CSV is UTF-8 with a byte-order mark (so spreadsheet programs read the Chinese text right),
-    with lists and nested fields as JSON text. The workbook holds the announcements as a flat
+    with lists and nested fields as JSON text; text that a spreadsheet would run as a formula
+    (``=HYPERLINK(…)``) starts with ``'`` (``tables.formula_safe``). The workbook holds the announcements as a flat
     sheet (region split into province, city, county, code and level) and one sheet per long
     table (officials, priorities, dates, staff, topics; see ``policytext.tables``).
     ``chinese_headers`` writes the column headers of CSV and Excel in Chinese.
@@ -389,15 +390,12 @@ def _write(records: Iterable[dict], fmt: str, fh, columns: list[str], chinese_he
         return count
     import csv
 
-    writer = csv.writer(fh)
-    if chinese_headers:
-        from .tables import header_names
+    from .tables import formula_safe, header_names
 
-        writer.writerow(header_names(columns, chinese=True))
-    else:
-        writer.writerow(columns)
+    writer = csv.writer(fh)
+    writer.writerow(header_names(columns, chinese=chinese_headers))
     for row in records:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([formula_safe(_cell(row.get(c))) for c in columns])
         count += 1
     return count
 
