@@ -8,7 +8,6 @@ of a's articles. Expected values come from the fixture pages themselves.
 from __future__ import annotations
 
 import csv
-import fcntl
 import hashlib
 import json
 import os
@@ -31,7 +30,7 @@ from policytext import load_dataset
 from policytext.cli import main
 from policytext.crawl.state import State
 
-from .conftest import PAGES
+from .conftest import PAGES, on_a_small_disk
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 ROOT = Path(__file__).resolve().parents[1]
@@ -427,16 +426,20 @@ def test_export_jsonl_and_csv(site, tmp_path, capsys):
 
 # -- failures of the run itself ------------------------------------------------------------------
 def test_crawl_exits_at_once_when_another_run_holds_the_lock(site, tmp_path, capsys):
+    # The holder is another process that wrote no pid into the file (as `flock DIR/crawl.lock cmd` does).
     data = tmp_path / "data"
     data.mkdir()
-    with open(data / "crawl.lock", "w") as held:
-        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        held.write("4242\n")
-        held.flush()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, sys; f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); "
+        "sys.stdin.read()"), str(data / "crawl.lock")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
         code, _out, err = crawl(site, data, tmp_path, capsys)
+    finally:
+        holder.communicate("", timeout=60)
     assert code == 75
     assert err.strip().splitlines() == [
-        f"policytext: another crawl is running on {data} (pid 4242); this run exits without doing anything"]
+        f"policytext: another crawl is running on {data} (pid {holder.pid}); this run exits without doing anything"]
     assert site.a.log == [] and not (data / "state.sqlite3").exists()
 
 
@@ -465,6 +468,81 @@ def test_crawl_reports_an_unwritable_data_directory(site, tmp_path, capsys):
     code, _out, err = crawl(site, blocker / "data", tmp_path, capsys)
     assert code == 1
     assert err.strip().splitlines() == [f"policytext: cannot create {blocker / 'data'}: Not a directory"]
+
+
+def test_crawl_on_a_full_disk_stops_with_a_clear_error_and_loses_nothing(site, tmp_path):
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    before = comparable(data)
+    site.publish_later()
+    site.reset()
+    sites = site.sites_toml(tmp_path / "sites.toml")
+    used = sum(-(-p.stat().st_size // 4096) * 4 for p in data.rglob("*") if p.is_file())  # KiB in 4 KiB pages
+    after = tmp_path / "after"
+    done = on_a_small_disk(tmp_path, (
+        f'cp -a "{data}/." "$SMALL/" && "$PYTHON" -m policytext crawl --sites "{sites}" --data "$SMALL"; rc=$?; '
+        f'find "$SMALL" -name "*.tmp" >&2; cp -a "$SMALL/." "{after}/"; exit $rc'), used + 24)
+    assert done.returncode == 1, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert re.match(r"policytext: crawl stopped: cannot write to \S+: .*(No space left on device|disk is full)", last), \
+        done.stderr
+    assert ".tmp" not in done.stderr  # nothing half-written was left
+    assert before <= comparable(after)  # every committed record is still there, as it was
+    site.reset()
+    assert crawl(site, after, tmp_path)[0] == 0  # with room again, the next run completes the night
+    assert len(records(after)) == 10
+
+
+def test_export_to_a_full_disk_leaves_no_temporary_file(site, tmp_path):
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    done = on_a_small_disk(tmp_path, (
+        f'"$PYTHON" -m policytext export "{data}" --format jsonl --out "$SMALL/out.jsonl"; rc=$?; '
+        f'ls -A "$SMALL" >&2; exit $rc'), 16)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [f"policytext: cannot write {tmp_path / 'small' / 'out.jsonl'}: "
+                                                "No space left on device"]
+
+
+def test_iter_records_streams_the_records_load_dataset_gives(site, tmp_path):
+    import policytext
+
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path, checkpoint_every=2)[0] == 0
+    site.publish_later()
+    site.reset()
+    assert crawl(site, data, tmp_path, checkpoint_every=2)[0] == 0
+    want = load_dataset(data).to_dict("records")
+    streamed = policytext.iter_records(data)
+    first = next(streamed)
+    assert list(first) == list(want[0])  # the same columns, in the same order
+    got = [first, *streamed]
+    want = [{k: None if isinstance(v, float) and v != v else v for k, v in row.items()} for row in want]  # NaN
+    assert len(want) == 10
+    assert sorted(got, key=lambda r: r["record_id"]) == sorted(want, key=lambda r: r["record_id"])
+
+
+@pytest.mark.parametrize("damage", ["truncate", "delete"])
+def test_a_damaged_or_missing_part_is_named_in_a_clear_error(site, tmp_path, capsys, damage):
+    import policytext
+
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    rel = State(data / "state.sqlite3", readonly=True).parts()[0][1]
+    part = data / "dataset" / rel
+    if damage == "truncate":
+        part.write_bytes(part.read_bytes()[: part.stat().st_size // 2])
+        message = f"{part}: damaged dataset part"
+    else:
+        part.unlink()
+        message = f"{part}: listed in the crawl state but missing"
+    for read in (load_dataset, lambda d: list(policytext.iter_records(d))):
+        with pytest.raises(policytext.DatasetError, match=re.escape(message)):
+            read(data)
+    capsys.readouterr()
+    assert main(["export", str(data)]) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"policytext: {message}") and f"policytext reprocess {data}" in line
 
 
 def test_load_dataset_reports_a_directory_without_state(tmp_path):

@@ -434,3 +434,19 @@ def test_crawl_commands_and_dataset_import_nothing_heavy():
             "if m in sys.modules]; print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_a_part_that_does_not_fit_on_the_disk_leaves_no_temporary_file(tmp_path):
+    from .conftest import on_a_small_disk
+
+    script = ("from pathlib import Path; import os, sys; from policytext.dataset import write_parts; "
+              "rows = [{'record_id': str(i), 'text': os.urandom(40_000).hex(), 'publish_month': '2024-03'} "
+              "for i in range(8)]\n"
+              "try:\n    write_parts(Path(os.environ['SMALL']), rows, 1)\n"
+              "except OSError as exc:\n    print('refused:', exc.strerror or exc)\n"
+              "print(sorted(p.name for p in Path(os.environ['SMALL']).rglob('*') if p.is_file()))")
+    done = on_a_small_disk(tmp_path, f'"$PYTHON" -c "{script}"', 64)
+    assert done.returncode == 0, done.stderr
+    refused, left = done.stdout.splitlines()
+    assert refused.startswith("refused:") and "No space left on device" in refused
+    assert left == "[]"
