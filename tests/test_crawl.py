@@ -545,6 +545,38 @@ def test_a_damaged_or_missing_part_is_named_in_a_clear_error(site, tmp_path, cap
     assert line.startswith(f"policytext: {message}") and f"policytext reprocess {data}" in line
 
 
+@pytest.mark.parametrize("loss", ["deleted", "emptied", "older copy"])
+def test_a_lost_state_is_refused_and_no_committed_record_is_deleted(site, tmp_path, capsys, loss):
+    data = tmp_path / "data"
+    state = data / "state.sqlite3"
+    assert crawl(site, data, tmp_path)[0] == 0
+    older = state.read_bytes()
+    site.publish_later()
+    site.reset()
+    assert crawl(site, data, tmp_path)[0] == 0
+    want, current = comparable(data), state.read_bytes()
+    files = sorted(p for p in data.rglob("*") if p.is_file() and p.suffix in (".parquet", ".gz"))
+    if loss == "deleted":
+        state.unlink()
+    else:
+        state.write_bytes(b"" if loss == "emptied" else older)
+    capsys.readouterr()
+    for command in (["crawl", "--sites", str(site.sites_toml(tmp_path / "sites.toml")), "--data", str(data)],
+                    ["reprocess", str(data)]):
+        code = main(command)
+        err = capsys.readouterr().err.strip().splitlines()
+        if loss == "deleted" and command[0] == "reprocess":
+            assert code == 1 and "not a policytext data directory" in err[-1]
+            continue
+        assert code == 1 and len(err) == 1, err
+        assert "written by runs that the crawl state does not know" in err[0] and "Nothing was changed" in err[0]
+        assert sorted(p for p in data.rglob("*") if p.is_file() and p.suffix in (".parquet", ".gz")) == files
+    state.write_bytes(current)  # the state that goes with the files: nothing was lost
+    assert comparable(data) == want
+    site.reset()
+    assert crawl(site, data, tmp_path)[0] == 0 and comparable(data) == want
+
+
 def test_load_dataset_reports_a_directory_without_state(tmp_path):
     from policytext import PolicytextError
 

@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DATASET = "dataset"
 STATE_FILE = "state.sqlite3"
-PART_RE = re.compile(r"^part-\d+-[0-9a-f]+\.parquet$")
+PART_RE = re.compile(r"^part-(\d+)-[0-9a-f]+\.parquet$")
 LEADING = ("record_id", "url", "site", "also_published_at")
 TRAILING = ("content_hash", "first_seen", "fetched_at", "publish_month")
 TEXT_FIELDS = frozenset({

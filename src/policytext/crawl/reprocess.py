@@ -18,8 +18,9 @@ from .lock import DirLock
 from .records import Batch, Linker
 from .report import Counts, event
 from .state import STATE_FILE, State
-from .run import WARC_DIR, load_stored, prepare
-from .warc import read_response
+from .ownership import refuse_unaccounted_files
+from .run import load_stored, prepare
+from .warc import WARC_DIR, read_response
 
 BATCH_ROWS = 1000
 
@@ -38,6 +39,7 @@ def reprocess(data_dir: str | os.PathLike) -> ReprocessResult:
         raise PolicytextError(f"{data_dir}: not a policytext data directory (no {STATE_FILE})")
     prepare(data_dir)
     with DirLock(data_dir):
+        refuse_unaccounted_files(data_dir)
         return _reprocess(data_dir)
 
 

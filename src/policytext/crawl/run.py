@@ -32,17 +32,17 @@ from ..errors import ExtractionError, PolicytextError
 from ..fetch import FetchFailure, FetchResult
 from .frontier import Frontier, Item
 from .lock import DirLock
+from .ownership import refuse_unaccounted_files
 from .profiles import CrawlConfig, SiteProfile
 from .records import Batch, Linker
 from .report import Counts, ProgressBar, event, summary_fields
 from .state import STATE_FILE, State, UrlState, now
 from .urls import canonical_url, page_links
-from .warc import WarcWriter, read_response
+from .warc import WARC_DIR, WarcWriter, read_response
 
 CHECKPOINT_SECONDS = 60.0
 COMPACT_AFTER = 64          # a run ends with a compaction when there are more parts than this
 COMPACT_FACTOR = 4          # ... and more than this many per month on average
-WARC_DIR = "warc"
 
 
 @dataclass
@@ -58,6 +58,7 @@ def crawl(config: CrawlConfig, data_dir: str | os.PathLike, progress: ProgressBa
     data_dir = prepare(Path(data_dir))
     try:
         with DirLock(data_dir):
+            refuse_unaccounted_files(data_dir)
             return Crawl(config, data_dir, progress).run()
     except PolicytextError:
         raise

@@ -93,7 +93,8 @@ class State:
             self.db.execute("PRAGMA busy_timeout=10000")
             version = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         except sqlite3.Error as exc:
-            raise PolicytextError(f"cannot open crawl state {path}: {exc}") from None
+            raise PolicytextError(f"cannot open crawl state {path}: {exc}; put back a good copy of it "
+                                  "(from a backup)") from None
         if version is None or int(version[0]) != SCHEMA_VERSION:
             raise PolicytextError(f"{path}: crawl state version {version and version[0]} is not "
                                   f"{SCHEMA_VERSION}; rebuild it with a matching policytext")

@@ -7,6 +7,7 @@ crash is never referenced: offsets reach the crawl state only after ``sync()``.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -14,6 +15,8 @@ from pathlib import Path
 from ..errors import PolicytextError
 
 ROTATE_BYTES = 1 << 30
+WARC_DIR = "warc"                               # under the data directory
+WARC_NAME_RE = re.compile(r"^run(\d+)-\d+\.warc\.gz$")
 # requests has already undone these, so the stored headers must not claim them.
 DROPPED_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
