@@ -60,6 +60,7 @@ class FixtureHost:
         self.big: dict[str, int] = {}
         self.redirects: dict[str, tuple[int, str]] = {}
         self.pause = 0.0
+        self.trickle: dict[str, float] = {}     # path -> seconds between the bytes of its response
         self.log: list[tuple[str, str | None]] = []
         self._lock = threading.Lock()
         host = self
@@ -103,6 +104,9 @@ class FixtureHost:
             if path in self.slow:
                 time.sleep(self.slow[path])
                 return self._send(req, 200, b"<html><body>late</body></html>")
+            trickle = self.trickle.get(path, self.trickle.get("*") if ARTICLE_RE.search(path) else None)
+            if trickle:
+                return self._send_trickle(req, trickle)
             with self._lock:
                 failing = self.flaky.get(path, 0)
                 if failing:
@@ -141,6 +145,18 @@ class FixtureHost:
             req.wfile.write(body)
 
     @staticmethod
+    def _send_trickle(req, seconds: float) -> None:
+        """A page one byte every ``seconds``: each read is quick, the page never ends (a minute at most)."""
+        req.send_response(200)
+        req.send_header("Content-Type", "text/html; charset=utf-8")
+        req.end_headers()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            req.wfile.write(b"x")
+            req.wfile.flush()
+            time.sleep(seconds)
+
+    @staticmethod
     def _send_stream(req, size: int) -> None:
         req.send_response(200)
         req.send_header("Content-Type", "text/html; charset=utf-8")
@@ -177,11 +193,13 @@ class FixtureSite:
         """A month later: two new announcements on the first list page."""
         shutil.copytree(self.root / "later" / "a", self.root / "a", dirs_exist_ok=True)
 
-    def sites_toml(self, path: Path, checkpoint_every: int = 500, revisit_days: float = 7) -> Path:
+    def sites_toml(self, path: Path, checkpoint_every: int = 500, revisit_days: float = 7,
+                   total_timeout: float = 30, stop_grace: float = 5) -> Path:
         path.write_text(f"""
 user_agent = "policytext-test/1.0"
 workers = 4
 checkpoint_every = {checkpoint_every}
+stop_grace = {stop_grace}
 
 [defaults]
 max_pages = 100
@@ -189,10 +207,12 @@ delay = 0
 revisit_days = {revisit_days}
 connect_timeout = 2
 read_timeout = 0.3
+total_timeout = {total_timeout}
 retries = 1
 backoff = 0.01
 max_backoff = 0.05
 max_bytes = 200000
+allow_private_addresses = true
 
 [[site]]
 name = "qingyuan-jyj"
@@ -654,3 +674,42 @@ def test_crawl_stopped_by_sigterm_commits_what_it_has_and_exits_130(site, tmp_pa
     site.reset()
     assert crawl(site, data, tmp_path)[0] == 0
     assert len(load_dataset(data)) == 8
+
+
+def test_crawl_stopped_while_servers_trickle_cuts_the_fetches_after_the_grace(site, tmp_path):
+    # Every article arrives one byte at a time and never ends: without a cut, the run would wait
+    # for them for as long as the server goes on (the subprocess timeout only detects that hang).
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    site.reset()
+    site.publish_later()
+    site.a.trickle = {"*": 0.05}
+    site.a.log.clear()
+    sites = site.sites_toml(tmp_path / "sites.toml", revisit_days=0, total_timeout=300, stop_grace=0.2)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "policytext", "crawl", "--sites", str(sites), "--data", str(data)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(site.a.article_gets()) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert out.startswith("crawl interrupted in ") and "outcome=interrupted" in err
+    assert len(load_dataset(data)) == 8  # what was committed before stays
+    new = State(data / "state.sqlite3", readonly=True).url(site.a.url("/art/2024/5/8/art_101_1015.html"))
+    assert new.status == "pending"  # cut short, not failed: the next run fetches it
+    site.a.trickle = {}
+    site.reset()
+    assert crawl(site, data, tmp_path)[0] == 0 and len(load_dataset(data)) == 10
+
+
+def test_crawl_ends_a_trickling_page_at_its_deadline_and_finishes_the_night(site, tmp_path, capsys):
+    site.a.trickle = {FLAKY: 0.05}
+    code, out, _err = crawl(site, tmp_path / "data", tmp_path, capsys, total_timeout=0.5)
+    assert code == 0 and out.startswith("crawl complete")
+    assert "timeout 2" in out  # the slow page, and the trickling one
+    assert len(records(tmp_path / "data")) == 7

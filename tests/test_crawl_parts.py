@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -146,8 +147,13 @@ def test_two_sites_with_one_name_are_rejected():
     ("http://evil-jiangsu.gov.cn/x", ("jiangsu.gov.cn",), False),
     ("http://127.0.0.1:8001/x", ("127.0.0.1:8001",), True),
     ("http://127.0.0.1:8002/x", ("127.0.0.1:8001",), False),
-    ("http://127.0.0.1:8002/x", ("127.0.0.1",), True),
+    ("http://127.0.0.1:8002/x", ("127.0.0.1",), False),    # another port is another service
+    ("http://127.0.0.1/x", ("127.0.0.1",), True),
     ("https://h.gov.cn/x", ("h.gov.cn:443",), True),
+    ("https://h.gov.cn/x", ("h.gov.cn",), True),
+    ("https://h.gov.cn:8443/x", ("h.gov.cn",), False),
+    ("http://[::1]:8001/x", ("[::1]:8001",), True),
+    ("http://x.gov.cn:99999/x", ("x.gov.cn",), False),
     ("ftp://h.gov.cn/x", ("h.gov.cn",), False),
 ])
 def test_domain_allowed(url, domains, allowed):
@@ -195,6 +201,8 @@ class Scripted:
                 owner.requests.append((self.path, dict(self.headers)))
                 steps = owner.script.get(self.path) or [(404, {}, b"missing")]
                 status, headers, body = steps.pop(0) if len(steps) > 1 else steps[0]
+                if TRICKLE in headers:
+                    return self.trickle(status, body, float(headers[TRICKLE]))
                 self.send_response(status)
                 headers = {"Content-Type": "text/html", **headers}
                 for key, value in headers.items():
@@ -205,11 +213,27 @@ class Scripted:
                 if status != 304:
                     self.wfile.write(body)
 
+            def trickle(self, status: int, body: bytes, seconds: float) -> None:
+                """The whole response, status line first, one byte every ``seconds`` (for a minute at most)."""
+                raw = f"HTTP/1.1 {status} OK\r\nContent-Type: text/plain\r\n\r\n".encode() + body
+                deadline = time.monotonic() + 60
+                try:
+                    for i in range(len(raw)):
+                        if time.monotonic() > deadline:
+                            break
+                        self.wfile.write(raw[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(seconds)
+                except OSError:
+                    pass  # the client hung up
+                self.close_connection = True
+
             def log_message(self, *args):
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.server.block_on_close = False
         threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
 
@@ -231,8 +255,9 @@ def scripted():
         server.close()
 
 
+TRICKLE = "X-Test-Trickle"  # a scripted response with this header is sent one byte at a time
 POLICY = FetchPolicy(user_agent="policytext-test", delay=0, connect_timeout=2, read_timeout=2, retries=2,
-                     backoff=0.01, max_backoff=5, max_bytes=1000)
+                     backoff=0.01, max_backoff=5, max_bytes=1000, allow_private_addresses=True)
 
 
 def _fetcher():
@@ -315,6 +340,7 @@ list_pattern = 'index'
 max_pages = 5
 delay = 0
 retries = 0
+allow_private_addresses = true
 """, encoding="utf-8")
     assert main(["crawl", "--sites", str(sites), "--data", str(tmp_path / "data")]) == 3
     captured = capsys.readouterr()
@@ -364,6 +390,122 @@ def test_fetch_sends_validators_and_reports_not_modified(scripted):
     assert result.not_modified and result.content == b""
     headers = server.requests[-1][1]
     assert headers["If-None-Match"] == '"v1"' and headers["If-Modified-Since"] == stamp
+
+
+def in_a_thread(call):
+    """Run ``call`` in a thread; (result or exception, whether it ended). Waiting is bounded, to tell
+    a hang from an answer: every call here ends within a few seconds, the hangs they guard against
+    last for minutes."""
+    out = {}
+
+    def run():
+        try:
+            out["value"] = call()
+        except Exception as exc:  # noqa: BLE001 - handed back to the test
+            out["value"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=30)
+    return out.get("value"), not thread.is_alive()
+
+
+def test_a_response_trickling_in_ends_at_its_deadline(scripted):
+    # One byte every 50 ms: each read succeeds well within read_timeout, so only the deadline ends it.
+    page = b"<p>" + b"x" * 5000 + b"</p>"
+    server = scripted({"/robots.txt": [(404, {}, b"")], "/body.html": [(200, {TRICKLE: "0.05"}, page)]})
+    policy = replace(POLICY, total_timeout=0.5, retries=0, max_bytes=100_000)
+    failure, ended = in_a_thread(lambda: Fetcher(workers=1).get(server.base + "/body.html", policy))
+    assert ended, "the fetch did not end at its deadline"
+    assert isinstance(failure, FetchFailure) and failure.reason == "timeout"
+    assert "took longer than 0.5 s" in str(failure)
+
+
+def test_a_robots_txt_trickling_in_ends_at_its_deadline_and_closes_the_host(scripted):
+    server = scripted({"/robots.txt": [(200, {TRICKLE: "0.05"}, b"User-agent: *\n" * 500)],
+                       "/a.html": [(200, {}, b"<p>a</p>")]})
+    policy = replace(POLICY, total_timeout=0.5, retries=0)
+    failure, ended = in_a_thread(lambda: Fetcher(workers=1).get(server.base + "/a.html", policy))
+    assert ended, "the robots.txt fetch did not end at its deadline"
+    assert isinstance(failure, FetchFailure) and failure.reason == "robots_unreachable"
+    assert "/a.html" not in [p for p, _ in server.requests]
+
+
+def test_abort_ends_the_requests_in_flight_at_once(scripted):
+    server = scripted({"/robots.txt": [(404, {}, b"")], "/a.html": [(200, {TRICKLE: "0.05"}, b"x" * 5000)]})
+    fetcher = Fetcher(workers=1)
+    policy = replace(POLICY, total_timeout=300, retries=3)
+    threading.Timer(0.3, fetcher.abort).start()
+    failure, ended = in_a_thread(lambda: fetcher.get(server.base + "/a.html", policy))
+    assert ended, "abort did not end the request"
+    assert isinstance(failure, FetchFailure) and failure.reason == "interrupted"
+    assert [p for p, _ in server.requests].count("/a.html") == 1  # and it was not retried
+
+
+def test_a_huge_crawl_delay_is_capped(scripted):
+    server = scripted({"/robots.txt": [(200, {"Content-Type": "text/plain"}, b"User-agent: *\nCrawl-delay: 86400\n")],
+                       "/a.html": [(200, {}, b"<p>a</p>")], "/b.html": [(200, {}, b"<p>b</p>")]})
+    fetcher, sleeps = _fetcher()
+    fetcher.get(server.base + "/a.html", POLICY)
+    fetcher.get(server.base + "/b.html", POLICY)
+    assert POLICY.max_crawl_delay == 60 and sleeps == [60.0]  # the default cap, not a day
+
+
+@pytest.mark.parametrize("address, refused", [
+    ("127.0.0.1", "loopback"), ("::1", "loopback"), ("::ffff:127.0.0.1", "loopback"), ("10.1.2.3", "private"),
+    ("172.16.0.1", "private"), ("192.168.1.1", "private"), ("169.254.169.254", "link-local"),
+    ("fe80::1", "link-local"), ("fd00::1", "private"), ("0.0.0.0", "private"), ("100.64.0.1", "not a public"),
+    ("8.8.8.8", None), ("2001:4860:4860::8888", None), ("223.5.5.5", None),
+])
+def test_address_refusal(address, refused):
+    from policytext.fetch import address_refusal
+
+    reason = address_refusal(address)
+    assert (reason is None) if refused is None else (refused in reason)
+
+
+def test_private_addresses_are_refused_unless_the_policy_allows_them(scripted):
+    server = scripted({"/robots.txt": [(404, {}, b"")], "/a.html": [(200, {}, b"<p>a</p>")]})
+    fetcher = Fetcher(workers=1)
+    with pytest.raises(FetchFailure) as exc:
+        fetcher.get(server.base + "/a.html", replace(POLICY, allow_private_addresses=False))
+    assert exc.value.reason == "private_address" and "127.0.0.1 is a loopback address" in str(exc.value)
+    assert server.requests == []  # not even robots.txt
+    assert fetcher.get(server.base + "/a.html", POLICY).content == b"<p>a</p>"
+
+
+def test_redirects_and_robots_txt_stay_on_the_allowed_host_and_port(scripted):
+    inner = scripted({"/secret": [(200, {"Content-Type": "text/plain"}, b"internal")],
+                      "/robots.txt": [(200, {"Content-Type": "text/plain"}, b"")]})
+    port = inner.base.rsplit(":", 1)[1]
+    outer = scripted({"/robots.txt": [(404, {}, b"")],
+                      "/a.html": [(302, {"Location": f"http://127.0.0.1:{port}/secret"}, b"")]})
+    site = outer.base.removeprefix("http://")
+    allowed = lambda url: domain_allowed(url, (site,))  # noqa: E731
+    with pytest.raises(FetchFailure) as exc:
+        Fetcher(workers=1).get(outer.base + "/a.html", POLICY, allowed=allowed)
+    assert exc.value.reason == "redirect_offsite"
+    # robots.txt that redirects to another port is not followed there either: the host counts as unreachable.
+    moved = scripted({"/robots.txt": [(301, {"Location": f"http://127.0.0.1:{port}/robots.txt"}, b"")],
+                      "/a.html": [(200, {}, b"<p>a</p>")]})
+    site = moved.base.removeprefix("http://")
+    with pytest.raises(FetchFailure) as exc:
+        Fetcher(workers=1).get(moved.base + "/a.html", POLICY, allowed=lambda url: domain_allowed(url, (site,)))
+    assert exc.value.reason == "robots_unreachable"
+    assert inner.requests == []
+
+
+def test_extract_refuses_a_private_address_unless_told_otherwise(scripted, capsys):
+    from policytext.cli import main
+
+    page = (SITE / "a/art/2024/3/5/art_101_1001.html").read_bytes()
+    server = scripted({"/a.html": [(200, {"Content-Type": "text/html"}, page)]})
+    assert main(["extract", server.base + "/a.html"]) == 3
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"policytext: not fetching {server.base}/a.html: 127.0.0.1 is a loopback address")
+    assert "--allow-private-addresses" in line and server.requests == []
+    assert main(["extract", server.base + "/a.html", "--allow-private-addresses", "--format", "jsonl"]) == 0
+    assert "清源县" in capsys.readouterr().out
 
 
 def test_the_throttle_spaces_requests_to_one_host():

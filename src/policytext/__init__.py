@@ -49,11 +49,16 @@ def extract_text(text: str, url: str | None = None) -> Announcement:
     return run(text, url)
 
 
-def extract(url_or_path: str) -> Announcement:
-    """Record for a URL (fetched) or a local .html/.htm/.txt file."""
+def extract(url_or_path: str, allow_private_addresses: bool = False) -> Announcement:
+    """Record for a URL (fetched) or a local .html/.htm/.txt file.
+
+    A URL whose host is this machine or on the local network (a loopback, link-local or private
+    address) is refused with a FetchError unless ``allow_private_addresses`` is true: a URL taken
+    from a list or a page cannot make policytext read internal services.
+    """
     from .sources import extract_source
 
-    return extract_source(url_or_path)
+    return extract_source(url_or_path, allow_private_addresses)
 
 
 def segment(text: str) -> list[str]:
