@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from policytext import load_dataset
+from policytext import extract_html, load_dataset
 from policytext.cli import main
 from policytext.crawl.state import State
 
@@ -411,6 +411,136 @@ def test_crawl_revisit_uses_conditional_get_and_picks_up_changes(site, tmp_path)
         {u: r["text"] for u, r in before.items() if u != site.a.url(FLAKY)}
 
 
+# -- which pages are one announcement --------------------------------------------------------------
+NOTICE = SITE / "a" / "art" / "2024" / "3" / "12" / "art_101_1002.html"
+
+
+def notice_variants() -> dict[str, bytes]:
+    """Three copies of one notice, each on its own host: A and B are near (similarity 0.79), B and C
+    are near (0.78), A and C are not (0.62): a chain."""
+    page = NOTICE.read_text("utf-8")
+    paragraphs = re.findall(r"<p>(.*?)</p>", page)
+    other = "".join(re.findall(r"<p>(.*?)</p>", (SITE / "a/art/2024/3/5/art_101_1001.html").read_text("utf-8")))
+
+    def with_paragraphs(ps: list[str]) -> bytes:
+        body = "".join(f"<p>{p}</p>\n" for p in ps)
+        return re.sub(r'<div class="TRS_Editor">.*?</div>', f'<div class="TRS_Editor">\n{body}</div>', page,
+                      flags=re.S).encode("utf-8")
+
+    a, c = list(paragraphs), list(paragraphs)
+    a[1] = other[:40] + a[1][40:]
+    c[2] = other[100:140] + c[2][40:]
+    return {"A": with_paragraphs(a), "B": with_paragraphs(paragraphs), "C": with_paragraphs(c)}
+
+
+def linked(state: State) -> set[frozenset[str]]:
+    """The records of a state as sets of URLs."""
+    groups: dict[str, set[str]] = {}
+    for url, rid in state.db.execute("SELECT url, record_id FROM urls WHERE record_id IS NOT NULL"):
+        groups.setdefault(rid, set()).add(url)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_a_chain_of_near_duplicates_links_the_same_way_in_any_order_and_any_nights(tmp_path):
+    from itertools import permutations
+
+    from policytext.crawl.neardup import NEAR_JACCARD, similarity
+    from policytext.crawl.records import Batch, Linker, page_state
+
+    pages = {name: (f"http://h{i}.gov.cn/art/1.html", f"site{i}", extract_html(html, url=f"http://h{i}.gov.cn/art/1.html"))
+             for i, (name, html) in enumerate(sorted(notice_variants().items()))}
+    sig = {n: page_state(u, r).signature for n, (u, _s, r) in pages.items()}
+    assert similarity(sig["A"], sig["B"]) >= NEAR_JACCARD and similarity(sig["B"], sig["C"]) >= NEAR_JACCARD
+    assert similarity(sig["A"], sig["C"]) < NEAR_JACCARD
+    ranks = {"site0": 0, "site1": 1, "site2": 2}
+    outcomes = set()
+    for n, order in enumerate(permutations("ABC")):
+        for nights in ([order], [order[:1], order[1:]], [order[:2], order[2:]]):
+            state = State(tmp_path / f"state-{n}-{len(nights[0])}.sqlite3")
+            for night in nights:  # each night its own linker and transaction, as in a crawl
+                state.begin()
+                linker = Linker(state, Batch(), ranks, lambda url: next(r for u, _s, r in pages.values() if u == url))
+                for name in night:
+                    url, site, record = pages[name]
+                    state.mark(url, site, "article", "done", 1)
+                    linker.ingest(url, site, record, "2024-03-12T00:00:00+00:00")
+                state.commit()
+            outcomes.add(frozenset(linked(state)))
+            state.close()
+    a, b, c = (pages[n][0] for n in "ABC")
+    assert outcomes == {frozenset({frozenset({a, b}), frozenset({c})})}  # A leads (first site), C is not like A
+
+
+def test_a_chain_of_near_duplicates_gives_the_same_records_over_any_nights_and_after_a_reprocess(tmp_path):
+    hosts = []
+    variants = notice_variants()
+    for name in "ABC":
+        root = tmp_path / f"site-{name}"
+        (root / "art").mkdir(parents=True)
+        (root / "art" / "art_1_1.html").write_bytes(variants[name])
+        hosts.append(FixtureHost(root, {}))
+    try:
+        sites = tmp_path / "sites.toml"
+        sites.write_text("\n".join(f"""
+[[site]]
+name = "site-{n}"
+start_urls = ["{h.url('/list.html')}"]
+allowed_domains = ["{h.netloc}"]
+article_pattern = '/art/art_\\d+_\\d+\\.html$'
+list_pattern = '/list\\.html$'
+max_pages = 10
+delay = 0
+allow_private_addresses = true
+""" for n, h in zip("ABC", hosts)), encoding="utf-8")
+
+        def night(data: Path, published: str) -> None:
+            for name, host in zip("ABC", hosts):
+                links = '<a href="/art/art_1_1.html">通知</a>' if name in published else ""
+                (host.root / "list.html").write_text(f"<html><body>{links}</body></html>", encoding="utf-8")
+            assert main(["crawl", "--sites", str(sites), "--data", str(data)]) == 0
+
+        results = []
+        for sequence in (["ABC"], ["BC", "ABC"], ["A", "ABC"], ["C", "BC", "ABC"]):
+            data = tmp_path / f"data-{'-'.join(sequence)}"
+            for published in sequence:
+                night(data, published)
+            results.append(comparable(data))
+            assert main(["reprocess", str(data)]) == 0
+            results.append(comparable(data))
+        assert all(r == results[0] for r in results)
+        assert len(results[0]) == 2
+    finally:
+        for host in hosts:
+            host.close()
+
+
+def test_same_text_from_another_issuing_body_is_a_record_of_its_own(site, tmp_path):
+    from policytext.crawl.neardup import NEAR_JACCARD, signature, similarity
+
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    # The neighbouring county's bureau sends out the same notice: its own name, number and dates.
+    other = NOTICE.read_text("utf-8").replace("清源县", "泗洪县").replace("清教督", "泗教督")
+    other = other.replace("2024-03-12", "2024-03-14").replace("2024年3月11日", "2024年3月13日")
+    page = site.root / "b" / "news" / "2024-03" / "14" / "c_2003.htm"
+    page.parent.mkdir(parents=True)
+    page.write_text(other, encoding="utf-8")
+    index = site.root / "b" / "news" / "index.html"
+    index.write_text(index.read_text("utf-8").replace(
+        "<ul class=\"news\">", "<ul class=\"news\"><li><a href=\"/news/2024-03/14/c_2003.htm\">通知</a></li>"), "utf-8")
+    original, copy = (extract_html(p.read_bytes()) for p in (NOTICE, page))
+    assert similarity(signature(original.title, original.text), signature(copy.title, copy.text)) >= NEAR_JACCARD
+    site.reset()
+    assert crawl(site, data, tmp_path)[0] == 0
+    got = records(data)
+    theirs = got[site.b.url("/news/2024-03/14/c_2003.htm")]
+    assert theirs["publisher"] == "泗洪县教育局" and theirs["publish_date"] == "2024-03-14"
+    ours = got[site.a.url("/art/2024/3/12/art_101_1002.html")]
+    assert ours["also_published_at"] == [site.a.url("/art/2024/3/12/art_102_1014.html")]
+    assert main(["reprocess", str(data)]) == 0
+    assert records(data) == got
+
+
 # -- offline work on a data directory ------------------------------------------------------------
 def test_reprocess_rebuilds_the_same_records_without_fetching(site, tmp_path, capsys):
     data = tmp_path / "data"
@@ -424,6 +554,47 @@ def test_reprocess_rebuilds_the_same_records_without_fetching(site, tmp_path, ca
     listed = {p for _, p in State(data / "state.sqlite3", readonly=True).parts()}
     on_disk = {f"{p.parent.name}/{p.name}" for p in (data / "dataset").glob("*/*.parquet")}
     assert listed == on_disk and len(listed) == len({p.split("/")[0] for p in listed})
+
+
+@pytest.mark.parametrize("damage", ["deleted", "truncated"])
+def test_reprocess_keeps_the_previous_version_of_records_it_cannot_read_again(site, tmp_path, capsys, damage):
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    site.publish_later()
+    site.reset()
+    assert crawl(site, data, tmp_path)[0] == 0
+    before = comparable(data)
+    assert len(before) == 10
+    first_night = data / "warc" / "run000001-001.warc.gz"
+    if damage == "deleted":
+        first_night.unlink()
+    else:
+        first_night.write_bytes(first_night.read_bytes()[: first_night.stat().st_size // 2])
+    capsys.readouterr()
+    assert main(["reprocess", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "reason=raw_unreadable" in err
+    assert "their records keep their previous version" in err.strip().splitlines()[-1]
+    assert comparable(data) == before  # not one record dropped
+    runs = State(data / "state.sqlite3", readonly=True).runs()
+    assert runs[-1]["command"] == "reprocess" and runs[-1]["status"] == "partial"
+
+
+def test_a_state_of_the_previous_version_is_brought_up_to_date_by_reprocess(site, tmp_path, capsys):
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    want = comparable(data)
+    db = sqlite3.connect(data / "state.sqlite3")  # as version 1 left it: fingerprints per record
+    db.executescript("DROP TABLE pages; DROP TABLE page_bands; CREATE TABLE bands (key INTEGER, record_id TEXT);"
+                     "UPDATE meta SET value='1' WHERE key='schema_version';")
+    db.close()
+    capsys.readouterr()
+    code, _out, err = crawl(site, data, tmp_path, capsys)
+    assert code == 1 and f"run `policytext reprocess {data}` once" in err.strip().splitlines()[-1]
+    assert main(["reprocess", str(data)]) == 0
+    assert comparable(data) == want
+    site.reset()
+    assert crawl(site, data, tmp_path)[0] == 0 and comparable(data) == want
 
 
 def test_export_jsonl_and_csv(site, tmp_path, capsys):
