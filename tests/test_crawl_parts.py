@@ -172,6 +172,24 @@ def test_a_reprint_with_its_own_lead_and_editor_is_near_its_original():
     assert similarity(signature(original.title, original.text), signature(reprint.title, reprint.text)) >= NEAR_JACCARD
 
 
+@pytest.mark.parametrize("change, linked", [
+    ({}, True),                                                           # same source, same date
+    ({"2024-03-05 16:02": "2024-03-06 16:02"}, False),                     # the portal's own date
+    ({"来源：清源县人民政府教育督导室": "来源：清源县融媒体中心"}, False),  # the portal's own byline
+])
+def test_a_reprint_joins_its_original_only_when_it_names_the_same_issuer(change, linked):
+    from policytext.crawl.records import page_state, same_announcement
+
+    reprint = (SITE / "b/news/2024-03/06/c_2001.htm").read_text("utf-8")
+    for old, new in change.items():
+        reprint = reprint.replace(old, new)
+    original = extract_html((SITE / "a/art/2024/3/5/art_101_1001.html").read_bytes())
+    copy = extract_html(reprint.encode("utf-8"))
+    pages = (page_state("http://a.gov.cn/1.html", original), page_state("http://b.gov.cn/2.html", copy))
+    assert similarity(pages[0].signature, pages[1].signature) >= NEAR_JACCARD
+    assert same_announcement(*pages) is linked
+
+
 def test_distinct_announcements_of_one_kind_are_not_near():
     # Two 开学督导 meeting reports, two work plans: same vocabulary, different announcements.
     pairs = [("hanweb/hanweb_funing_meeting_gb2312_2024", "news/sihong-rongmeiti-kaixue-duda-2024"),
@@ -472,6 +490,18 @@ def test_private_addresses_are_refused_unless_the_policy_allows_them(scripted):
     assert exc.value.reason == "private_address" and "127.0.0.1 is a loopback address" in str(exc.value)
     assert server.requests == []  # not even robots.txt
     assert fetcher.get(server.base + "/a.html", POLICY).content == b"<p>a</p>"
+
+
+def test_through_a_proxy_the_host_name_is_checked_before_the_request(scripted, monkeypatch):
+    target = "http://127.0.0.1:9/a.html"  # only the proxy is ever contacted
+    proxy = scripted({target: [(200, {}, b"<p>via the proxy</p>")], "http://127.0.0.1:9/robots.txt": [(404, {}, b"")]})
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy.base)
+    with pytest.raises(FetchFailure) as exc:
+        Fetcher(workers=1).get(target, replace(POLICY, allow_private_addresses=False))
+    assert exc.value.reason == "private_address" and proxy.requests == []
+    assert Fetcher(workers=1).get(target, POLICY).content == b"<p>via the proxy</p>"
 
 
 def test_redirects_and_robots_txt_stay_on_the_allowed_host_and_port(scripted):

@@ -9,9 +9,10 @@ Every request has a deadline (``total_timeout``) from connecting to the last byt
 A per-read timeout alone never fires against a server that trickles a byte a second, so a
 watchdog shuts the socket of a request that passes its deadline; ``Fetcher.abort`` shuts every
 request in flight at once, for a crawl told to stop. Unless a policy allows them, addresses
-that are not public (loopback, link-local, private ranges) are refused: the host's addresses
-are checked before each request, and the address actually connected to when it connects,
-so a name that resolves differently the second time does not get round the rule.
+that are not public (loopback, link-local, private ranges) are refused: on a direct connection
+the address actually connected to is checked, so a name that resolves differently from one
+lookup to the next cannot get round the rule; through a proxy, the host's addresses are checked
+before the request.
 """
 from __future__ import annotations
 
@@ -231,8 +232,8 @@ class RobotsCache:
         try:
             result = self._fetcher.get(robots_url, policy, check_robots=False, page_types=None, allowed=allowed)
         except FetchFailure as exc:
-            if exc.reason == "interrupted":
-                raise  # says nothing about the host: ask again next time
+            if exc.reason in ("interrupted", "private_address"):
+                raise  # the page fails for this reason; it says nothing about the host's robots.txt
             status = exc.status_code or 0
             if 400 <= status < 500:
                 parser.allow_all = True
@@ -336,7 +337,8 @@ class Fetcher:
         with self._watching(policy) as watch:
             for _hop in range(policy.max_redirects + 1):
                 _check_crawlable(current, url)
-                _check_address(current, policy)
+                if not policy.allow_private_addresses and self._proxy(current):
+                    _check_address(current)
                 delay = policy.delay
                 if check_robots:
                     if not self.robots.allowed(current, policy, allowed):
@@ -359,6 +361,13 @@ class Fetcher:
                 finally:
                     watch.disarm()
         raise FetchFailure(f"more than {policy.max_redirects} redirects from {url}", url, "redirect_limit")
+
+    def _proxy(self, url: str) -> str | None:
+        """The proxy a request for ``url`` goes through (from the environment), if any."""
+        from requests.utils import get_environ_proxies, select_proxy
+
+        proxies = {**(get_environ_proxies(url) if self.session.trust_env else {}), **self.session.proxies}
+        return select_proxy(url, proxies)
 
     @contextmanager
     def _watching(self, policy: FetchPolicy) -> Iterator[_Watch]:
@@ -527,10 +536,8 @@ def _check_crawlable(url: str, origin: str) -> None:
         raise FetchFailure(f"not an http(s) URL: {url!r} (from {origin})", url, "not_http") from None
 
 
-def _check_address(url: str, policy: FetchPolicy) -> None:
-    """Refuse ``url`` when its host resolves to an address the policy does not allow."""
-    if policy.allow_private_addresses:
-        return
+def _check_address(url: str) -> None:
+    """Refuse ``url`` when its host resolves to an address that is not public."""
     _scheme, host, port = url_address(url)
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
