@@ -2,7 +2,9 @@
 
 Pages are replayed in a fixed order (site rank, then URL) through the same linking rules as
 the crawl, into a fresh generation of parts. The new generation replaces the old one in one
-transaction: until then readers see the old dataset, and a crash leaves it untouched.
+transaction: until then readers see the old dataset, and a crash leaves it untouched. A record
+one of whose raw responses cannot be read (a WARC file deleted or cut short) is carried over as
+it was, with its links: losing a file must not lose the record.
 """
 from __future__ import annotations
 
@@ -94,7 +96,7 @@ def _reprocess(data_dir: Path) -> ReprocessResult:
         state.set_current_version()
         records = len(state.live_ids())
         state.commit()
-        status = "complete" if not kept and not frozen else "partial"
+        status = "partial" if frozen else "complete"
     finally:
         state.rollback()
         seconds = time.monotonic() - started
