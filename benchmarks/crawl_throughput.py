@@ -168,7 +168,7 @@ def main() -> None:
         "site": [{"name": "bench", "start_urls": [f"http://127.0.0.1:{port}/col/jydd/index.html"],
                   "allowed_domains": [f"127.0.0.1:{port}"], "article_pattern": r"/art_\d+_\d+\.html$",
                   "list_pattern": r"/col/jydd/index(_\d+)?\.html$", "max_pages": args.pages * 2, "delay": 0,
-                  "retries": 1, "backoff": 0.1}]})
+                  "retries": 1, "backoff": 0.1, "allow_private_addresses": True}]})
     sampler = Sampler()
     print(f"rss before the crawl: {rss_mib():.0f} MiB (interpreter, policytext, requests)")
     with tempfile.TemporaryDirectory() as tmp:

@@ -82,6 +82,7 @@ workers = 2
 
 [defaults]
 allowed_domains = ["127.0.0.1:{port}"]
+allow_private_addresses = true
 max_pages = 500
 delay = 0
 retries = 1

@@ -1,5 +1,8 @@
 import json
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -44,3 +47,20 @@ def validate(record) -> dict:
 def load_gold(relpath: str) -> tuple[bytes, dict]:
     gold = json.loads((PAGES / f"{relpath}.gold.json").read_text("utf-8"))
     return (PAGES / f"{relpath}.html").read_bytes(), gold
+
+
+def on_a_small_disk(tmp_path: Path, script: str, size_kib: int) -> subprocess.CompletedProcess:
+    """Run ``script`` (sh) with a tmpfs of ``size_kib`` KiB mounted at $SMALL: a real full disk.
+
+    The mount lives in a private mount namespace (``unshare``), so it needs no privileges and
+    vanishes with the script; the script copies out whatever the test looks at afterwards.
+    """
+    small = tmp_path / "small"
+    small.mkdir()
+    probe = subprocess.run(["unshare", "-rm", "sh", "-c", f"mount -t tmpfs tmpfs {small}"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs in a private namespace here: {probe.stderr.decode().strip()}")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "SMALL": str(small), "PYTHON": sys.executable}
+    return subprocess.run(["unshare", "-rm", "sh", "-c",
+                           f"mount -t tmpfs -o size={size_kib}k tmpfs \"$SMALL\" && {script}"],
+                          env=env, capture_output=True, text=True, timeout=300)

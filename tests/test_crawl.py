@@ -8,7 +8,6 @@ of a's articles. Expected values come from the fixture pages themselves.
 from __future__ import annotations
 
 import csv
-import fcntl
 import hashlib
 import json
 import os
@@ -27,11 +26,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from policytext import load_dataset
+from policytext import extract_html, load_dataset
 from policytext.cli import main
 from policytext.crawl.state import State
 
-from .conftest import PAGES
+from .conftest import PAGES, on_a_small_disk
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,6 +60,7 @@ class FixtureHost:
         self.big: dict[str, int] = {}
         self.redirects: dict[str, tuple[int, str]] = {}
         self.pause = 0.0
+        self.trickle: dict[str, float] = {}     # path -> seconds between the bytes of its response
         self.log: list[tuple[str, str | None]] = []
         self._lock = threading.Lock()
         host = self
@@ -104,6 +104,9 @@ class FixtureHost:
             if path in self.slow:
                 time.sleep(self.slow[path])
                 return self._send(req, 200, b"<html><body>late</body></html>")
+            trickle = self.trickle.get(path, self.trickle.get("*") if ARTICLE_RE.search(path) else None)
+            if trickle:
+                return self._send_trickle(req, trickle)
             with self._lock:
                 failing = self.flaky.get(path, 0)
                 if failing:
@@ -142,6 +145,18 @@ class FixtureHost:
             req.wfile.write(body)
 
     @staticmethod
+    def _send_trickle(req, seconds: float) -> None:
+        """A page one byte every ``seconds``: each read is quick, the page never ends (a minute at most)."""
+        req.send_response(200)
+        req.send_header("Content-Type", "text/html; charset=utf-8")
+        req.end_headers()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            req.wfile.write(b"x")
+            req.wfile.flush()
+            time.sleep(seconds)
+
+    @staticmethod
     def _send_stream(req, size: int) -> None:
         req.send_response(200)
         req.send_header("Content-Type", "text/html; charset=utf-8")
@@ -178,11 +193,13 @@ class FixtureSite:
         """A month later: two new announcements on the first list page."""
         shutil.copytree(self.root / "later" / "a", self.root / "a", dirs_exist_ok=True)
 
-    def sites_toml(self, path: Path, checkpoint_every: int = 500, revisit_days: float = 7) -> Path:
+    def sites_toml(self, path: Path, checkpoint_every: int = 500, revisit_days: float = 7,
+                   total_timeout: float = 30, stop_grace: float = 5) -> Path:
         path.write_text(f"""
 user_agent = "policytext-test/1.0"
 workers = 4
 checkpoint_every = {checkpoint_every}
+stop_grace = {stop_grace}
 
 [defaults]
 max_pages = 100
@@ -190,10 +207,12 @@ delay = 0
 revisit_days = {revisit_days}
 connect_timeout = 2
 read_timeout = 0.3
+total_timeout = {total_timeout}
 retries = 1
 backoff = 0.01
 max_backoff = 0.05
 max_bytes = 200000
+allow_private_addresses = true
 
 [[site]]
 name = "qingyuan-jyj"
@@ -319,6 +338,18 @@ def test_crawl_logs_key_value_lines_when_not_on_a_terminal(site, tmp_path, capsy
     assert "failed_timeout=1" in summary and "robots=1" in summary
 
 
+def test_crawl_skips_links_that_are_no_valid_url_and_finishes_every_site(site, tmp_path, capsys):
+    column = site.root / "a" / "col" / "jydd" / "index.html"
+    bad = ('<a href="http://x.gov.cn:99999/a">port</a><a href="http://[::1/x">ipv6</a><a href="http://a:b/">colon</a>'
+           '<base href="http://[::1/base/">')
+    column.write_text(column.read_text("utf-8").replace("</body>", bad + "</body>"), "utf-8")
+    code, out, err = crawl(site, tmp_path / "data", tmp_path, capsys)
+    assert code == 0, err
+    assert out.startswith("crawl complete")
+    assert len(records(tmp_path / "data")) == 8  # both sites, every announcement
+    assert "event=bad_links" in err and "skipped=3" in err
+
+
 # -- the next nights ---------------------------------------------------------------------------
 def test_crawl_rerun_with_nothing_new_adds_nothing(site, tmp_path):
     data = tmp_path / "data"
@@ -380,6 +411,136 @@ def test_crawl_revisit_uses_conditional_get_and_picks_up_changes(site, tmp_path)
         {u: r["text"] for u, r in before.items() if u != site.a.url(FLAKY)}
 
 
+# -- which pages are one announcement --------------------------------------------------------------
+NOTICE = SITE / "a" / "art" / "2024" / "3" / "12" / "art_101_1002.html"
+
+
+def notice_variants() -> dict[str, bytes]:
+    """Three copies of one notice, each on its own host: A and B are near (similarity 0.79), B and C
+    are near (0.78), A and C are not (0.62): a chain."""
+    page = NOTICE.read_text("utf-8")
+    paragraphs = re.findall(r"<p>(.*?)</p>", page)
+    other = "".join(re.findall(r"<p>(.*?)</p>", (SITE / "a/art/2024/3/5/art_101_1001.html").read_text("utf-8")))
+
+    def with_paragraphs(ps: list[str]) -> bytes:
+        body = "".join(f"<p>{p}</p>\n" for p in ps)
+        return re.sub(r'<div class="TRS_Editor">.*?</div>', f'<div class="TRS_Editor">\n{body}</div>', page,
+                      flags=re.S).encode("utf-8")
+
+    a, c = list(paragraphs), list(paragraphs)
+    a[1] = other[:40] + a[1][40:]
+    c[2] = other[100:140] + c[2][40:]
+    return {"A": with_paragraphs(a), "B": with_paragraphs(paragraphs), "C": with_paragraphs(c)}
+
+
+def linked(state: State) -> set[frozenset[str]]:
+    """The records of a state as sets of URLs."""
+    groups: dict[str, set[str]] = {}
+    for url, rid in state.db.execute("SELECT url, record_id FROM urls WHERE record_id IS NOT NULL"):
+        groups.setdefault(rid, set()).add(url)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_a_chain_of_near_duplicates_links_the_same_way_in_any_order_and_any_nights(tmp_path):
+    from itertools import permutations
+
+    from policytext.crawl.neardup import NEAR_JACCARD, similarity
+    from policytext.crawl.records import Batch, Linker, page_state
+
+    pages = {name: (f"http://h{i}.gov.cn/art/1.html", f"site{i}", extract_html(html, url=f"http://h{i}.gov.cn/art/1.html"))
+             for i, (name, html) in enumerate(sorted(notice_variants().items()))}
+    sig = {n: page_state(u, r).signature for n, (u, _s, r) in pages.items()}
+    assert similarity(sig["A"], sig["B"]) >= NEAR_JACCARD and similarity(sig["B"], sig["C"]) >= NEAR_JACCARD
+    assert similarity(sig["A"], sig["C"]) < NEAR_JACCARD
+    ranks = {"site0": 0, "site1": 1, "site2": 2}
+    outcomes = set()
+    for n, order in enumerate(permutations("ABC")):
+        for nights in ([order], [order[:1], order[1:]], [order[:2], order[2:]]):
+            state = State(tmp_path / f"state-{n}-{len(nights[0])}.sqlite3")
+            for night in nights:  # each night its own linker and transaction, as in a crawl
+                state.begin()
+                linker = Linker(state, Batch(), ranks, lambda url: next(r for u, _s, r in pages.values() if u == url))
+                for name in night:
+                    url, site, record = pages[name]
+                    state.mark(url, site, "article", "done", 1)
+                    linker.ingest(url, site, record, "2024-03-12T00:00:00+00:00")
+                state.commit()
+            outcomes.add(frozenset(linked(state)))
+            state.close()
+    a, b, c = (pages[n][0] for n in "ABC")
+    assert outcomes == {frozenset({frozenset({a, b}), frozenset({c})})}  # A leads (first site), C is not like A
+
+
+def test_a_chain_of_near_duplicates_gives_the_same_records_over_any_nights_and_after_a_reprocess(tmp_path):
+    hosts = []
+    variants = notice_variants()
+    for name in "ABC":
+        root = tmp_path / f"site-{name}"
+        (root / "art").mkdir(parents=True)
+        (root / "art" / "art_1_1.html").write_bytes(variants[name])
+        hosts.append(FixtureHost(root, {}))
+    try:
+        sites = tmp_path / "sites.toml"
+        sites.write_text("\n".join(f"""
+[[site]]
+name = "site-{n}"
+start_urls = ["{h.url('/list.html')}"]
+allowed_domains = ["{h.netloc}"]
+article_pattern = '/art/art_\\d+_\\d+\\.html$'
+list_pattern = '/list\\.html$'
+max_pages = 10
+delay = 0
+allow_private_addresses = true
+""" for n, h in zip("ABC", hosts)), encoding="utf-8")
+
+        def night(data: Path, published: str) -> None:
+            for name, host in zip("ABC", hosts):
+                links = '<a href="/art/art_1_1.html">通知</a>' if name in published else ""
+                (host.root / "list.html").write_text(f"<html><body>{links}</body></html>", encoding="utf-8")
+            assert main(["crawl", "--sites", str(sites), "--data", str(data)]) == 0
+
+        results = []
+        for sequence in (["ABC"], ["BC", "ABC"], ["A", "ABC"], ["C", "BC", "ABC"]):
+            data = tmp_path / f"data-{'-'.join(sequence)}"
+            for published in sequence:
+                night(data, published)
+            results.append(comparable(data))
+            assert main(["reprocess", str(data)]) == 0
+            results.append(comparable(data))
+        assert all(r == results[0] for r in results)
+        assert len(results[0]) == 2
+    finally:
+        for host in hosts:
+            host.close()
+
+
+def test_same_text_from_another_issuing_body_is_a_record_of_its_own(site, tmp_path):
+    from policytext.crawl.neardup import NEAR_JACCARD, signature, similarity
+
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    # The neighbouring county's bureau sends out the same notice: its own name, number and dates.
+    other = NOTICE.read_text("utf-8").replace("清源县", "泗洪县").replace("清教督", "泗教督")
+    other = other.replace("2024-03-12", "2024-03-14").replace("2024年3月11日", "2024年3月13日")
+    page = site.root / "b" / "news" / "2024-03" / "14" / "c_2003.htm"
+    page.parent.mkdir(parents=True)
+    page.write_text(other, encoding="utf-8")
+    index = site.root / "b" / "news" / "index.html"
+    index.write_text(index.read_text("utf-8").replace(
+        "<ul class=\"news\">", "<ul class=\"news\"><li><a href=\"/news/2024-03/14/c_2003.htm\">通知</a></li>"), "utf-8")
+    original, copy = (extract_html(p.read_bytes()) for p in (NOTICE, page))
+    assert similarity(signature(original.title, original.text), signature(copy.title, copy.text)) >= NEAR_JACCARD
+    site.reset()
+    assert crawl(site, data, tmp_path)[0] == 0
+    got = records(data)
+    theirs = got[site.b.url("/news/2024-03/14/c_2003.htm")]
+    assert theirs["publisher"] == "泗洪县教育局" and theirs["publish_date"] == "2024-03-14"
+    ours = got[site.a.url("/art/2024/3/12/art_101_1002.html")]
+    assert ours["also_published_at"] == [site.a.url("/art/2024/3/12/art_102_1014.html")]
+    assert main(["reprocess", str(data)]) == 0
+    assert records(data) == got
+
+
 # -- offline work on a data directory ------------------------------------------------------------
 def test_reprocess_rebuilds_the_same_records_without_fetching(site, tmp_path, capsys):
     data = tmp_path / "data"
@@ -393,6 +554,47 @@ def test_reprocess_rebuilds_the_same_records_without_fetching(site, tmp_path, ca
     listed = {p for _, p in State(data / "state.sqlite3", readonly=True).parts()}
     on_disk = {f"{p.parent.name}/{p.name}" for p in (data / "dataset").glob("*/*.parquet")}
     assert listed == on_disk and len(listed) == len({p.split("/")[0] for p in listed})
+
+
+@pytest.mark.parametrize("damage", ["deleted", "truncated"])
+def test_reprocess_keeps_the_previous_version_of_records_it_cannot_read_again(site, tmp_path, capsys, damage):
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    site.publish_later()
+    site.reset()
+    assert crawl(site, data, tmp_path)[0] == 0
+    before = comparable(data)
+    assert len(before) == 10
+    first_night = data / "warc" / "run000001-001.warc.gz"
+    if damage == "deleted":
+        first_night.unlink()
+    else:
+        first_night.write_bytes(first_night.read_bytes()[: first_night.stat().st_size // 2])
+    capsys.readouterr()
+    assert main(["reprocess", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "reason=raw_unreadable" in err
+    assert "their records keep their previous version" in err.strip().splitlines()[-1]
+    assert comparable(data) == before  # not one record dropped
+    runs = State(data / "state.sqlite3", readonly=True).runs()
+    assert runs[-1]["command"] == "reprocess" and runs[-1]["status"] == "partial"
+
+
+def test_a_state_of_the_previous_version_is_brought_up_to_date_by_reprocess(site, tmp_path, capsys):
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    want = comparable(data)
+    db = sqlite3.connect(data / "state.sqlite3")  # as version 1 left it: fingerprints per record
+    db.executescript("DROP TABLE pages; DROP TABLE page_bands; CREATE TABLE bands (key INTEGER, record_id TEXT);"
+                     "UPDATE meta SET value='1' WHERE key='schema_version';")
+    db.close()
+    capsys.readouterr()
+    code, _out, err = crawl(site, data, tmp_path, capsys)
+    assert code == 1 and f"run `policytext reprocess {data}` once" in err.strip().splitlines()[-1]
+    assert main(["reprocess", str(data)]) == 0
+    assert comparable(data) == want
+    site.reset()
+    assert crawl(site, data, tmp_path)[0] == 0 and comparable(data) == want
 
 
 def test_export_jsonl_and_csv(site, tmp_path, capsys):
@@ -415,16 +617,20 @@ def test_export_jsonl_and_csv(site, tmp_path, capsys):
 
 # -- failures of the run itself ------------------------------------------------------------------
 def test_crawl_exits_at_once_when_another_run_holds_the_lock(site, tmp_path, capsys):
+    # The holder is another process that wrote no pid into the file (as `flock DIR/crawl.lock cmd` does).
     data = tmp_path / "data"
     data.mkdir()
-    with open(data / "crawl.lock", "w") as held:
-        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        held.write("4242\n")
-        held.flush()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, sys; f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); "
+        "sys.stdin.read()"), str(data / "crawl.lock")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
         code, _out, err = crawl(site, data, tmp_path, capsys)
+    finally:
+        holder.communicate("", timeout=60)
     assert code == 75
     assert err.strip().splitlines() == [
-        f"policytext: another crawl is running on {data} (pid 4242); this run exits without doing anything"]
+        f"policytext: another crawl is running on {data} (pid {holder.pid}); this run exits without doing anything"]
     assert site.a.log == [] and not (data / "state.sqlite3").exists()
 
 
@@ -453,6 +659,113 @@ def test_crawl_reports_an_unwritable_data_directory(site, tmp_path, capsys):
     code, _out, err = crawl(site, blocker / "data", tmp_path, capsys)
     assert code == 1
     assert err.strip().splitlines() == [f"policytext: cannot create {blocker / 'data'}: Not a directory"]
+
+
+def test_crawl_on_a_full_disk_stops_with_a_clear_error_and_loses_nothing(site, tmp_path):
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    before = comparable(data)
+    site.publish_later()
+    site.reset()
+    sites = site.sites_toml(tmp_path / "sites.toml")
+    used = sum(-(-p.stat().st_size // 4096) * 4 for p in data.rglob("*") if p.is_file())  # KiB in 4 KiB pages
+    after = tmp_path / "after"
+    done = on_a_small_disk(tmp_path, (
+        f'cp -a "{data}/." "$SMALL/" && "$PYTHON" -m policytext crawl --sites "{sites}" --data "$SMALL"; rc=$?; '
+        f'find "$SMALL" -name "*.tmp" >&2; cp -a "$SMALL/." "{after}/"; exit $rc'), used + 24)
+    assert done.returncode == 1, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert re.match(r"policytext: crawl stopped: cannot write to \S+: .*(No space left on device|disk is full)", last), \
+        done.stderr
+    assert ".tmp" not in done.stderr  # nothing half-written was left
+    assert before <= comparable(after)  # every committed record is still there, as it was
+    site.reset()
+    assert crawl(site, after, tmp_path)[0] == 0  # with room again, the next run completes the night
+    assert len(records(after)) == 10
+
+
+def test_export_to_a_full_disk_leaves_no_temporary_file(site, tmp_path):
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    done = on_a_small_disk(tmp_path, (
+        f'"$PYTHON" -m policytext export "{data}" --format jsonl --out "$SMALL/out.jsonl"; rc=$?; '
+        f'ls -A "$SMALL" >&2; exit $rc'), 16)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [f"policytext: cannot write {tmp_path / 'small' / 'out.jsonl'}: "
+                                                "No space left on device"]
+
+
+def test_iter_records_streams_the_records_load_dataset_gives(site, tmp_path):
+    import policytext
+
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path, checkpoint_every=2)[0] == 0
+    site.publish_later()
+    site.reset()
+    assert crawl(site, data, tmp_path, checkpoint_every=2)[0] == 0
+    want = load_dataset(data).to_dict("records")
+    streamed = policytext.iter_records(data)
+    first = next(streamed)
+    assert list(first) == list(want[0])  # the same columns, in the same order
+    got = [first, *streamed]
+    want = [{k: None if isinstance(v, float) and v != v else v for k, v in row.items()} for row in want]  # NaN
+    assert len(want) == 10
+    assert sorted(got, key=lambda r: r["record_id"]) == sorted(want, key=lambda r: r["record_id"])
+
+
+@pytest.mark.parametrize("damage", ["truncate", "delete"])
+def test_a_damaged_or_missing_part_is_named_in_a_clear_error(site, tmp_path, capsys, damage):
+    import policytext
+
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    rel = State(data / "state.sqlite3", readonly=True).parts()[0][1]
+    part = data / "dataset" / rel
+    if damage == "truncate":
+        part.write_bytes(part.read_bytes()[: part.stat().st_size // 2])
+        message = f"{part}: damaged dataset part"
+    else:
+        part.unlink()
+        message = f"{part}: listed in the crawl state but missing"
+    for read in (load_dataset, lambda d: list(policytext.iter_records(d))):
+        with pytest.raises(policytext.DatasetError, match=re.escape(message)):
+            read(data)
+    capsys.readouterr()
+    assert main(["export", str(data)]) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"policytext: {message}") and f"policytext reprocess {data}" in line
+
+
+@pytest.mark.parametrize("loss", ["deleted", "emptied", "older copy"])
+def test_a_lost_state_is_refused_and_no_committed_record_is_deleted(site, tmp_path, capsys, loss):
+    data = tmp_path / "data"
+    state = data / "state.sqlite3"
+    assert crawl(site, data, tmp_path)[0] == 0
+    older = state.read_bytes()
+    site.publish_later()
+    site.reset()
+    assert crawl(site, data, tmp_path)[0] == 0
+    want, current = comparable(data), state.read_bytes()
+    files = sorted(p for p in data.rglob("*") if p.is_file() and p.suffix in (".parquet", ".gz"))
+    if loss == "deleted":
+        state.unlink()
+    else:
+        state.write_bytes(b"" if loss == "emptied" else older)
+    capsys.readouterr()
+    for command in (["crawl", "--sites", str(site.sites_toml(tmp_path / "sites.toml")), "--data", str(data)],
+                    ["reprocess", str(data)]):
+        code = main(command)
+        err = capsys.readouterr().err.strip().splitlines()
+        if loss == "deleted" and command[0] == "reprocess":
+            assert code == 1 and "not a policytext data directory" in err[-1]
+            continue
+        assert code == 1 and len(err) == 1, err
+        assert "written by runs that the crawl state does not know" in err[0] and "Nothing was changed" in err[0]
+        assert sorted(p for p in data.rglob("*") if p.is_file() and p.suffix in (".parquet", ".gz")) == files
+    state.write_bytes(current)  # the state that goes with the files: nothing was lost
+    assert comparable(data) == want
+    site.reset()
+    assert crawl(site, data, tmp_path)[0] == 0 and comparable(data) == want
 
 
 def test_load_dataset_reports_a_directory_without_state(tmp_path):
@@ -532,3 +845,42 @@ def test_crawl_stopped_by_sigterm_commits_what_it_has_and_exits_130(site, tmp_pa
     site.reset()
     assert crawl(site, data, tmp_path)[0] == 0
     assert len(load_dataset(data)) == 8
+
+
+def test_crawl_stopped_while_servers_trickle_cuts_the_fetches_after_the_grace(site, tmp_path):
+    # Every article arrives one byte at a time and never ends: without a cut, the run would wait
+    # for them for as long as the server goes on (the subprocess timeout only detects that hang).
+    data = tmp_path / "data"
+    assert crawl(site, data, tmp_path)[0] == 0
+    site.reset()
+    site.publish_later()
+    site.a.trickle = {"*": 0.05}
+    site.a.log.clear()
+    sites = site.sites_toml(tmp_path / "sites.toml", revisit_days=0, total_timeout=300, stop_grace=0.2)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "policytext", "crawl", "--sites", str(sites), "--data", str(data)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(site.a.article_gets()) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert out.startswith("crawl interrupted in ") and "outcome=interrupted" in err
+    assert len(load_dataset(data)) == 8  # what was committed before stays
+    new = State(data / "state.sqlite3", readonly=True).url(site.a.url("/art/2024/5/8/art_101_1015.html"))
+    assert new.status == "pending"  # cut short, not failed: the next run fetches it
+    site.a.trickle = {}
+    site.reset()
+    assert crawl(site, data, tmp_path)[0] == 0 and len(load_dataset(data)) == 10
+
+
+def test_crawl_ends_a_trickling_page_at_its_deadline_and_finishes_the_night(site, tmp_path, capsys):
+    site.a.trickle = {FLAKY: 0.05}
+    code, out, _err = crawl(site, tmp_path / "data", tmp_path, capsys, total_timeout=0.5)
+    assert code == 0 and out.startswith("crawl complete")
+    assert "timeout 2" in out  # the slow page, and the trickling one
+    assert len(records(tmp_path / "data")) == 7

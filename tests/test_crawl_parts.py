@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -35,6 +36,42 @@ SITE = Path(__file__).parent / "fixtures" / "site"
 def test_canonical_url(raw, canonical):
     assert canonical_url(raw) == canonical
     assert canonical_url(canonical) == canonical
+
+
+@pytest.mark.parametrize("raw", ["http://x.gov.cn:99999/a", "http://[::1/x", "http://a:b/", "ftp://h.gov.cn/x",
+                                 "http:///nohost"])
+def test_canonical_url_refuses_what_is_no_http_url_with_a_clear_error(raw):
+    from policytext.errors import InputError
+
+    with pytest.raises(InputError, match="not a valid http"):
+        canonical_url(raw)
+
+
+def test_canonical_url_keeps_the_brackets_of_an_ipv6_host():
+    assert canonical_url("http://[::1]:8080/x") == "http://[::1]:8080/x"
+    assert canonical_url("HTTP://[2001:DB8::1]:80/a#b") == "http://[2001:db8::1]/a"
+
+
+def test_page_links_skip_and_log_bad_links(caplog):
+    source = ('<a href="http://x.gov.cn:99999/a">port</a> <a href="http://[::1/x">ipv6</a> '
+              '<a href="http://a:b/">colon</a> <a href="/art/1.html">good</a>')
+    with caplog.at_level("WARNING", logger="policytext.crawl"):
+        assert page_links(source, "http://h.gov.cn/col/") == ["http://h.gov.cn/art/1.html"]
+    [logged] = [r for r in caplog.records if r.getMessage() == "bad_links"]
+    assert logged.fields["skipped"] == 3 and logged.fields["url"] == "http://h.gov.cn/col/"
+
+
+def test_page_links_take_one_pass_over_a_page_full_of_base_tags():
+    # Quadratic matching took 15 s on 96 KB of "<base "; a megabyte would take half an hour.
+    # The timeout only detects such a hang: one pass over the source needs well under a second.
+    import subprocess
+    import sys
+
+    code = ("from policytext.crawl.urls import page_links; "
+            "assert page_links('<base ' * 170_000, 'http://h/') == []; "
+            "assert page_links('<base href=\"http://b/d/\">' + '<base ' * 170_000 + '><a href=x>', 'http://h/') "
+            "== ['http://b/d/x']")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
 def test_page_links_resolve_relative_links_cdata_and_the_trs_pager():
@@ -110,8 +147,13 @@ def test_two_sites_with_one_name_are_rejected():
     ("http://evil-jiangsu.gov.cn/x", ("jiangsu.gov.cn",), False),
     ("http://127.0.0.1:8001/x", ("127.0.0.1:8001",), True),
     ("http://127.0.0.1:8002/x", ("127.0.0.1:8001",), False),
-    ("http://127.0.0.1:8002/x", ("127.0.0.1",), True),
+    ("http://127.0.0.1:8002/x", ("127.0.0.1",), False),    # another port is another service
+    ("http://127.0.0.1/x", ("127.0.0.1",), True),
     ("https://h.gov.cn/x", ("h.gov.cn:443",), True),
+    ("https://h.gov.cn/x", ("h.gov.cn",), True),
+    ("https://h.gov.cn:8443/x", ("h.gov.cn",), False),
+    ("http://[::1]:8001/x", ("[::1]:8001",), True),
+    ("http://x.gov.cn:99999/x", ("x.gov.cn",), False),
     ("ftp://h.gov.cn/x", ("h.gov.cn",), False),
 ])
 def test_domain_allowed(url, domains, allowed):
@@ -128,6 +170,24 @@ def test_a_reprint_with_its_own_lead_and_editor_is_near_its_original():
     reprint = extract_html((SITE / "b/news/2024-03/06/c_2001.htm").read_bytes())
     assert content_hash(original.title, original.text) != content_hash(reprint.title, reprint.text)
     assert similarity(signature(original.title, original.text), signature(reprint.title, reprint.text)) >= NEAR_JACCARD
+
+
+@pytest.mark.parametrize("change, linked", [
+    ({}, True),                                                           # same source, same date
+    ({"2024-03-05 16:02": "2024-03-06 16:02"}, False),                     # the portal's own date
+    ({"来源：清源县人民政府教育督导室": "来源：清源县融媒体中心"}, False),  # the portal's own byline
+])
+def test_a_reprint_joins_its_original_only_when_it_names_the_same_issuer(change, linked):
+    from policytext.crawl.records import page_state, same_announcement
+
+    reprint = (SITE / "b/news/2024-03/06/c_2001.htm").read_text("utf-8")
+    for old, new in change.items():
+        reprint = reprint.replace(old, new)
+    original = extract_html((SITE / "a/art/2024/3/5/art_101_1001.html").read_bytes())
+    copy = extract_html(reprint.encode("utf-8"))
+    pages = (page_state("http://a.gov.cn/1.html", original), page_state("http://b.gov.cn/2.html", copy))
+    assert similarity(pages[0].signature, pages[1].signature) >= NEAR_JACCARD
+    assert same_announcement(*pages) is linked
 
 
 def test_distinct_announcements_of_one_kind_are_not_near():
@@ -159,6 +219,8 @@ class Scripted:
                 owner.requests.append((self.path, dict(self.headers)))
                 steps = owner.script.get(self.path) or [(404, {}, b"missing")]
                 status, headers, body = steps.pop(0) if len(steps) > 1 else steps[0]
+                if TRICKLE in headers:
+                    return self.trickle(status, body, float(headers[TRICKLE]))
                 self.send_response(status)
                 headers = {"Content-Type": "text/html", **headers}
                 for key, value in headers.items():
@@ -169,11 +231,27 @@ class Scripted:
                 if status != 304:
                     self.wfile.write(body)
 
+            def trickle(self, status: int, body: bytes, seconds: float) -> None:
+                """The whole response, status line first, one byte every ``seconds`` (for a minute at most)."""
+                raw = f"HTTP/1.1 {status} OK\r\nContent-Type: text/plain\r\n\r\n".encode() + body
+                deadline = time.monotonic() + 60
+                try:
+                    for i in range(len(raw)):
+                        if time.monotonic() > deadline:
+                            break
+                        self.wfile.write(raw[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(seconds)
+                except OSError:
+                    pass  # the client hung up
+                self.close_connection = True
+
             def log_message(self, *args):
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.server.block_on_close = False
         threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
 
@@ -195,8 +273,9 @@ def scripted():
         server.close()
 
 
+TRICKLE = "X-Test-Trickle"  # a scripted response with this header is sent one byte at a time
 POLICY = FetchPolicy(user_agent="policytext-test", delay=0, connect_timeout=2, read_timeout=2, retries=2,
-                     backoff=0.01, max_backoff=5, max_bytes=1000)
+                     backoff=0.01, max_backoff=5, max_bytes=1000, allow_private_addresses=True)
 
 
 def _fetcher():
@@ -279,6 +358,7 @@ list_pattern = 'index'
 max_pages = 5
 delay = 0
 retries = 0
+allow_private_addresses = true
 """, encoding="utf-8")
     assert main(["crawl", "--sites", str(sites), "--data", str(tmp_path / "data")]) == 3
     captured = capsys.readouterr()
@@ -328,6 +408,134 @@ def test_fetch_sends_validators_and_reports_not_modified(scripted):
     assert result.not_modified and result.content == b""
     headers = server.requests[-1][1]
     assert headers["If-None-Match"] == '"v1"' and headers["If-Modified-Since"] == stamp
+
+
+def in_a_thread(call):
+    """Run ``call`` in a thread; (result or exception, whether it ended). Waiting is bounded, to tell
+    a hang from an answer: every call here ends within a few seconds, the hangs they guard against
+    last for minutes."""
+    out = {}
+
+    def run():
+        try:
+            out["value"] = call()
+        except Exception as exc:  # noqa: BLE001 - handed back to the test
+            out["value"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=30)
+    return out.get("value"), not thread.is_alive()
+
+
+def test_a_response_trickling_in_ends_at_its_deadline(scripted):
+    # One byte every 50 ms: each read succeeds well within read_timeout, so only the deadline ends it.
+    page = b"<p>" + b"x" * 5000 + b"</p>"
+    server = scripted({"/robots.txt": [(404, {}, b"")], "/body.html": [(200, {TRICKLE: "0.05"}, page)]})
+    policy = replace(POLICY, total_timeout=0.5, retries=0, max_bytes=100_000)
+    failure, ended = in_a_thread(lambda: Fetcher(workers=1).get(server.base + "/body.html", policy))
+    assert ended, "the fetch did not end at its deadline"
+    assert isinstance(failure, FetchFailure) and failure.reason == "timeout"
+    assert "took longer than 0.5 s" in str(failure)
+
+
+def test_a_robots_txt_trickling_in_ends_at_its_deadline_and_closes_the_host(scripted):
+    server = scripted({"/robots.txt": [(200, {TRICKLE: "0.05"}, b"User-agent: *\n" * 500)],
+                       "/a.html": [(200, {}, b"<p>a</p>")]})
+    policy = replace(POLICY, total_timeout=0.5, retries=0)
+    failure, ended = in_a_thread(lambda: Fetcher(workers=1).get(server.base + "/a.html", policy))
+    assert ended, "the robots.txt fetch did not end at its deadline"
+    assert isinstance(failure, FetchFailure) and failure.reason == "robots_unreachable"
+    assert "/a.html" not in [p for p, _ in server.requests]
+
+
+def test_abort_ends_the_requests_in_flight_at_once(scripted):
+    server = scripted({"/robots.txt": [(404, {}, b"")], "/a.html": [(200, {TRICKLE: "0.05"}, b"x" * 5000)]})
+    fetcher = Fetcher(workers=1)
+    policy = replace(POLICY, total_timeout=300, retries=3)
+    threading.Timer(0.3, fetcher.abort).start()
+    failure, ended = in_a_thread(lambda: fetcher.get(server.base + "/a.html", policy))
+    assert ended, "abort did not end the request"
+    assert isinstance(failure, FetchFailure) and failure.reason == "interrupted"
+    assert [p for p, _ in server.requests].count("/a.html") == 1  # and it was not retried
+
+
+def test_a_huge_crawl_delay_is_capped(scripted):
+    server = scripted({"/robots.txt": [(200, {"Content-Type": "text/plain"}, b"User-agent: *\nCrawl-delay: 86400\n")],
+                       "/a.html": [(200, {}, b"<p>a</p>")], "/b.html": [(200, {}, b"<p>b</p>")]})
+    fetcher, sleeps = _fetcher()
+    fetcher.get(server.base + "/a.html", POLICY)
+    fetcher.get(server.base + "/b.html", POLICY)
+    assert POLICY.max_crawl_delay == 60 and sleeps == [60.0]  # the default cap, not a day
+
+
+@pytest.mark.parametrize("address, refused", [
+    ("127.0.0.1", "loopback"), ("::1", "loopback"), ("::ffff:127.0.0.1", "loopback"), ("10.1.2.3", "private"),
+    ("172.16.0.1", "private"), ("192.168.1.1", "private"), ("169.254.169.254", "link-local"),
+    ("fe80::1", "link-local"), ("fd00::1", "private"), ("0.0.0.0", "private"), ("100.64.0.1", "not a public"),
+    ("8.8.8.8", None), ("2001:4860:4860::8888", None), ("223.5.5.5", None),
+])
+def test_address_refusal(address, refused):
+    from policytext.fetch import address_refusal
+
+    reason = address_refusal(address)
+    assert (reason is None) if refused is None else (refused in reason)
+
+
+def test_private_addresses_are_refused_unless_the_policy_allows_them(scripted):
+    server = scripted({"/robots.txt": [(404, {}, b"")], "/a.html": [(200, {}, b"<p>a</p>")]})
+    fetcher = Fetcher(workers=1)
+    with pytest.raises(FetchFailure) as exc:
+        fetcher.get(server.base + "/a.html", replace(POLICY, allow_private_addresses=False))
+    assert exc.value.reason == "private_address" and "127.0.0.1 is a loopback address" in str(exc.value)
+    assert server.requests == []  # not even robots.txt
+    assert fetcher.get(server.base + "/a.html", POLICY).content == b"<p>a</p>"
+
+
+def test_through_a_proxy_the_host_name_is_checked_before_the_request(scripted, monkeypatch):
+    target = "http://127.0.0.1:9/a.html"  # only the proxy is ever contacted
+    proxy = scripted({target: [(200, {}, b"<p>via the proxy</p>")], "http://127.0.0.1:9/robots.txt": [(404, {}, b"")]})
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy.base)
+    with pytest.raises(FetchFailure) as exc:
+        Fetcher(workers=1).get(target, replace(POLICY, allow_private_addresses=False))
+    assert exc.value.reason == "private_address" and proxy.requests == []
+    assert Fetcher(workers=1).get(target, POLICY).content == b"<p>via the proxy</p>"
+
+
+def test_redirects_and_robots_txt_stay_on_the_allowed_host_and_port(scripted):
+    inner = scripted({"/secret": [(200, {"Content-Type": "text/plain"}, b"internal")],
+                      "/robots.txt": [(200, {"Content-Type": "text/plain"}, b"")]})
+    port = inner.base.rsplit(":", 1)[1]
+    outer = scripted({"/robots.txt": [(404, {}, b"")],
+                      "/a.html": [(302, {"Location": f"http://127.0.0.1:{port}/secret"}, b"")]})
+    site = outer.base.removeprefix("http://")
+    allowed = lambda url: domain_allowed(url, (site,))  # noqa: E731
+    with pytest.raises(FetchFailure) as exc:
+        Fetcher(workers=1).get(outer.base + "/a.html", POLICY, allowed=allowed)
+    assert exc.value.reason == "redirect_offsite"
+    # robots.txt that redirects to another port is not followed there either: the host counts as unreachable.
+    moved = scripted({"/robots.txt": [(301, {"Location": f"http://127.0.0.1:{port}/robots.txt"}, b"")],
+                      "/a.html": [(200, {}, b"<p>a</p>")]})
+    site = moved.base.removeprefix("http://")
+    with pytest.raises(FetchFailure) as exc:
+        Fetcher(workers=1).get(moved.base + "/a.html", POLICY, allowed=lambda url: domain_allowed(url, (site,)))
+    assert exc.value.reason == "robots_unreachable"
+    assert inner.requests == []
+
+
+def test_extract_refuses_a_private_address_unless_told_otherwise(scripted, capsys):
+    from policytext.cli import main
+
+    page = (SITE / "a/art/2024/3/5/art_101_1001.html").read_bytes()
+    server = scripted({"/a.html": [(200, {"Content-Type": "text/html"}, page)]})
+    assert main(["extract", server.base + "/a.html"]) == 3
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"policytext: not fetching {server.base}/a.html: 127.0.0.1 is a loopback address")
+    assert "--allow-private-addresses" in line and server.requests == []
+    assert main(["extract", server.base + "/a.html", "--allow-private-addresses", "--format", "jsonl"]) == 0
+    assert "清源县" in capsys.readouterr().out
 
 
 def test_the_throttle_spaces_requests_to_one_host():
@@ -398,3 +606,19 @@ def test_crawl_commands_and_dataset_import_nothing_heavy():
             "if m in sys.modules]; print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_a_part_that_does_not_fit_on_the_disk_leaves_no_temporary_file(tmp_path):
+    from .conftest import on_a_small_disk
+
+    script = ("from pathlib import Path; import os, sys; from policytext.dataset import write_parts; "
+              "rows = [{'record_id': str(i), 'text': os.urandom(40_000).hex(), 'publish_month': '2024-03'} "
+              "for i in range(8)]\n"
+              "try:\n    write_parts(Path(os.environ['SMALL']), rows, 1)\n"
+              "except OSError as exc:\n    print('refused:', exc.strerror or exc)\n"
+              "print(sorted(p.name for p in Path(os.environ['SMALL']).rglob('*') if p.is_file()))")
+    done = on_a_small_disk(tmp_path, f'"$PYTHON" -c "{script}"', 64)
+    assert done.returncode == 0, done.stderr
+    refused, left = done.stdout.splitlines()
+    assert refused.startswith("refused:") and "No space left on device" in refused
+    assert left == "[]"

@@ -219,3 +219,13 @@ def test_researchers_page_lists_every_notebook(site):
     text = text_of(page(site, "researchers"))
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         assert f"notebooks/{notebook.name}" in text
+
+
+def test_crawl_page_guarantees_name_tests_that_exist():
+    markdown = (DOCS / "crawl.md").read_text("utf-8")
+    body = markdown.split("\n## What survives what\n", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`(test_\w+)`", body))
+    assert named, "the guarantees table names no test"
+    source = "\n".join(p.read_text("utf-8") for p in (ROOT / "tests").glob("test_crawl*.py"))
+    missing = sorted(n for n in named if f"def {n}(" not in source)
+    assert not missing, f"docs/crawl.md cites tests that do not exist: {missing}"

@@ -1,5 +1,6 @@
 """Long tables, the flat records view and the CSV / Excel exports, on a dataset written the crawl's way."""
 import copy
+import csv
 import json
 import subprocess
 import sys
@@ -293,3 +294,20 @@ def test_cli_reports_overlong_cells_as_a_warning_line(tmp_path, capsys):
     assert main(["export", str(tmp_path), "--format", "xlsx"]) == 0
     err = capsys.readouterr().err
     assert "policytext: warning: 1 cell was longer than Excel's" in err and "wrote 1 announcements" in err
+
+
+def test_csv_exports_store_formula_like_text_as_text(tmp_path, capsys):
+    record = policytext.extract_text((GOLD / "g1-01.txt").read_text("utf-8"), url="http://t/f").to_dict()
+    hostile = {"title": '=HYPERLINK("http://evil.example/","点我")', "publisher": "+86 教育局",
+               "doc_number": "-1+1", "index_number": "@SUM(A1)"}
+    write_dataset(tmp_path, {"f": {**record, **hostile}})
+    out = tmp_path / "out.csv"
+    assert main(["export", str(tmp_path), "--format", "csv", "--out", str(out)]) == 0
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        [row] = list(csv.DictReader(fh))
+    assert {key: row[key] for key in hostile} == {key: "'" + value for key, value in hostile.items()}
+    policytext.tables.to_csv(policytext.tables.records(policytext.load_dataset(tmp_path)), tmp_path / "t.csv")
+    with open(tmp_path / "t.csv", encoding="utf-8-sig", newline="") as fh:
+        [row] = list(csv.DictReader(fh))
+    assert {key: row[key] for key in hostile} == {key: "'" + value for key, value in hostile.items()}
+    assert row["text"] == record["text"]  # ordinary text is left alone

@@ -11,25 +11,25 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from .errors import (DecodingError, ExtractionError, FetchError, InputError, NotAnArticle, PolicytextError,
-                     PolicytextWarning, ResourceError)
+from .errors import (DatasetError, DecodingError, ExtractionError, FetchError, InputError, NotAnArticle,
+                     PolicytextError, PolicytextWarning, ResourceError)
 from .record import Announcement, DateMention, Official, Priority, Region, Staff
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Announcement", "DateMention", "DecodingError", "ExtractionError", "FetchError", "InputError",
+    "Announcement", "DatasetError", "DateMention", "DecodingError", "ExtractionError", "FetchError", "InputError",
     "NotAnArticle", "Official", "PolicytextError", "PolicytextWarning", "Priority", "Region",
     "ResourceError", "Staff", "__version__", "extract", "extract_html", "extract_text", "normalize",
     "segment",
     "keywords", "nlp",
-    "load_dataset",
+    "load_dataset", "iter_records",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
 
     import pandas
 
@@ -49,11 +49,16 @@ def extract_text(text: str, url: str | None = None) -> Announcement:
     return run(text, url)
 
 
-def extract(url_or_path: str) -> Announcement:
-    """Record for a URL (fetched) or a local .html/.htm/.txt file."""
+def extract(url_or_path: str, allow_private_addresses: bool = False) -> Announcement:
+    """Record for a URL (fetched) or a local .html/.htm/.txt file.
+
+    A URL whose host is this machine or on the local network (a loopback, link-local or private
+    address) is refused with a FetchError unless ``allow_private_addresses`` is true: a URL taken
+    from a list or a page cannot make policytext read internal services.
+    """
     from .sources import extract_source
 
-    return extract_source(url_or_path)
+    return extract_source(url_or_path, allow_private_addresses)
 
 
 def segment(text: str) -> list[str]:
@@ -73,6 +78,18 @@ def normalize(text: str) -> str:
 def load_dataset(data_dir) -> "pandas.DataFrame":
     """The dataset a crawl built in ``data_dir``: one row per announcement (see ``policytext crawl``)."""
     from .dataset import load_dataset as run
+
+    return run(data_dir)
+
+
+def iter_records(data_dir) -> "Iterator[dict]":
+    """The dataset of ``data_dir`` one record at a time, one part in memory at a time.
+
+    For datasets too large for ``load_dataset``: yields the dicts that are its rows (same keys,
+    nested fields as lists and dicts), the newest version of each announcement, in part order
+    rather than sorted.
+    """
+    from .dataset import iter_records as run
 
     return run(data_dir)
 

@@ -29,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("target", nargs="?", help="URL, path, or - for standard input")
     ex.add_argument("--sample", action="store_true", help="use the sample article bundled with policytext")
     ex.add_argument("--format", choices=("json", "jsonl", "text"), default="json", help="output format")
+    ex.add_argument("--allow-private-addresses", action="store_true",
+                    help="fetch a URL whose host is this machine or on the local network (loopback, "
+                         "link-local or private address); refused by default")
     ex.add_argument("--debug", action="store_true", help="show the traceback on errors")
 
     ev = sub.add_parser("evaluate", help="score policytext on the annotated corpora",
@@ -99,7 +102,7 @@ def _extract(args) -> int:
     elif args.target == "-":
         record = extract_bytes(sys.stdin.buffer.read())
     else:
-        record = extract_source(args.target)
+        record = extract_source(args.target, allow_private_addresses=args.allow_private_addresses)
     sys.stdout.write(_render(record, args.format))
     if not record.is_article:
         reason = next((w for w in record.warnings if w.startswith("not_article")), "not_article")

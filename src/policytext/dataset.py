@@ -16,6 +16,7 @@ lists of strings as Arrow lists. ``load_dataset`` turns both back into Python ob
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -28,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import PolicytextError
+from .errors import DatasetError, PolicytextError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -36,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DATASET = "dataset"
 STATE_FILE = "state.sqlite3"
-PART_RE = re.compile(r"^part-\d+-[0-9a-f]+\.parquet$")
+PART_RE = re.compile(r"^part-(\d+)-[0-9a-f]+\.parquet$")
 LEADING = ("record_id", "url", "site", "also_published_at")
 TRAILING = ("content_hash", "first_seen", "fetched_at", "publish_month")
 TEXT_FIELDS = frozenset({
@@ -106,28 +107,18 @@ def compact(data_dir: Path, parts: list[str], live: set[str], run_id: int) -> li
     by the largest month. Returns the new parts; the caller swaps them in atomically.
     """
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    winner: dict[str, tuple[int, int]] = {}
-    for index, rel in enumerate(parts):
-        ids = pq.ParquetFile(data_dir / DATASET / rel).read(columns=["record_id"]).column(0).to_pylist()
-        for row, rid in enumerate(ids):
-            if rid in live:
-                winner[rid] = (index, row)
-    keep: dict[int, list[int]] = defaultdict(list)
-    for index, row in winner.values():
-        keep[index].append(row)
+    keep = _newest_rows(data_dir, parts, live)
     by_month: dict[str, list[int]] = defaultdict(list)
-    for index, rel in enumerate(parts):
-        if keep[index]:
-            by_month[rel.split("/")[0]].append(index)
+    for index in sorted(keep):
+        by_month[parts[index].split("/")[0]].append(index)
     written: list[tuple[str, "pa.Table"]] = []
     for month in sorted(by_month):
         tables, json_columns = [], set()
         for index in by_month[month]:
-            table = pq.ParquetFile(data_dir / DATASET / parts[index]).read()
+            table = _read_part(data_dir, parts[index])
             json_columns.update(_json_columns(table))
-            tables.append(table.take(pa.array(sorted(keep[index]), pa.int64())).replace_schema_metadata(None))
+            tables.append(table.take(pa.array(keep[index], pa.int64())).replace_schema_metadata(None))
         table = pa.concat_tables(tables, promote_options="permissive")
         table = table.replace_schema_metadata({JSON_META: ",".join(sorted(json_columns)).encode()})
         written.append((month, table))
@@ -143,18 +134,22 @@ def _write_tables(data_dir: Path, tables: list[tuple[str, "pa.Table"]], run_id: 
     import pyarrow.parquet as pq
 
     staged = []
-    for partition, table in tables:
-        folder = data_dir / DATASET / partition
-        folder.mkdir(parents=True, exist_ok=True)
-        name = f"part-{run_id:06d}-{uuid.uuid4().hex[:12]}.parquet"
-        tmp = folder / f".{name}.tmp"
-        pq.write_table(table, tmp, compression="zstd")
-        staged.append((tmp, folder / name, f"{partition}/{name}", table.num_rows))
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(_fsync, [tmp for tmp, *_ in staged]))
-        for tmp, final, *_ in staged:
-            os.replace(tmp, final)
-        list(pool.map(_fsync, {final.parent for _, final, *_ in staged}))
+    try:
+        for partition, table in tables:
+            folder = data_dir / DATASET / partition
+            folder.mkdir(parents=True, exist_ok=True)
+            name = f"part-{run_id:06d}-{uuid.uuid4().hex[:12]}.parquet"
+            tmp = folder / f".{name}.tmp"
+            staged.append((tmp, folder / name, f"{partition}/{name}", table.num_rows))
+            pq.write_table(table, tmp, compression="zstd")
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(_fsync, [tmp for tmp, *_ in staged]))
+            for tmp, final, *_ in staged:
+                os.replace(tmp, final)
+            list(pool.map(_fsync, {final.parent for _, final, *_ in staged}))
+    finally:  # a full disk leaves no half-written file behind
+        for tmp, *_ in staged:
+            tmp.unlink(missing_ok=True)
     return [(rel, rows) for _, _, rel, rows in staged]
 
 
@@ -208,29 +203,67 @@ def _snapshot(data_dir: Path) -> tuple[list[str], set[str]]:
     return parts, live
 
 
+def _read_part(data_dir: Path, rel: str, columns: list[str] | None = None) -> "pa.Table":
+    """One listed part. FileNotFoundError (its ``filename`` the part) when it is gone, DatasetError
+    naming the file when it is not a readable Parquet file (cut short, overwritten)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = data_dir / DATASET / rel
+    try:
+        return pq.ParquetFile(path, pre_buffer=True).read(columns=columns, use_threads=False)
+    except FileNotFoundError:
+        raise FileNotFoundError(errno.ENOENT, "listed part is missing", rel) from None
+    except (pa.ArrowException, OSError) as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+        raise DatasetError(f"{path}: damaged dataset part ({detail}); {_RECOVER.format(dir=data_dir)}") from None
+
+
+_RECOVER = ("restore it from a backup, or move it out of the dataset and run `policytext reprocess {dir}` "
+            "to rebuild the records from the raw responses")
+
+
+def _newest_rows(data_dir: Path, parts: list[str], live: set[str]) -> dict[int, list[int]]:
+    """Part index -> rows holding the newest version of a live record (reads only the record ids)."""
+    winner: dict[str, tuple[int, int]] = {}
+    for index, rel in enumerate(parts):
+        ids = _read_part(data_dir, rel, ["record_id"]).column(0).to_pylist()
+        for row, rid in enumerate(ids):
+            if rid in live:
+                winner[rid] = (index, row)
+    keep: dict[int, list[int]] = defaultdict(list)
+    for index, row in winner.values():
+        keep[index].append(row)
+    return {index: sorted(rows) for index, rows in keep.items()}
+
+
 def read_table(data_dir: str | os.PathLike) -> "pa.Table":
     """The newest version of every live record, as one Arrow table (JSON columns still text)."""
-    data_dir = Path(data_dir)
+    return _consistent(Path(data_dir), _latest)
+
+
+def _consistent(data_dir: Path, read):
+    """``read(data_dir, parts, live)`` on a snapshot of the state, again if a compaction replaced a
+    part meanwhile; a part that is listed but gone without a change of the state is an error."""
+    snapshot = _snapshot(data_dir)
     for _attempt in range(5):
-        parts, live = _snapshot(data_dir)
         try:
-            return _latest(data_dir, parts, live)
-        except FileNotFoundError:
-            continue  # a compaction replaced a part after the snapshot; read again
-    raise PolicytextError(f"{data_dir}: the dataset keeps changing under the reader; try again")
+            return read(data_dir, *snapshot)
+        except FileNotFoundError as exc:
+            again = _snapshot(data_dir)
+            if again == snapshot:
+                raise _missing(data_dir, exc) from None
+            snapshot = again
+    raise DatasetError(f"{data_dir}: the dataset keeps changing under the reader; try again")
 
 
 def _latest(data_dir: Path, parts: list[str], live: set[str]) -> "pa.Table":
     import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    def read(rel: str) -> "pa.Table":
-        return pq.ParquetFile(data_dir / DATASET / rel, pre_buffer=True).read(use_threads=False)
 
     # Parts are small and many until a compaction, so opening each costs more than decoding
     # it: read several parts at once, each in one thread.
     with ThreadPoolExecutor(max_workers=4) as pool:
-        read_parts = list(pool.map(read, parts))
+        read_parts = list(pool.map(lambda rel: _read_part(data_dir, rel), parts))
     tables, json_columns = [], set()
     for table in read_parts:
         meta = (table.schema.metadata or {}).get(JSON_META, b"")
@@ -247,16 +280,42 @@ def _latest(data_dir: Path, parts: list[str], live: set[str]) -> "pa.Table":
         keys = zip(table.column("publish_date").to_pylist(), table.column("url").to_pylist())
         order = sorted(range(table.num_rows), key=lambda i, k=list(keys): (k[i][0] is None, k[i][0] or "", k[i][1] or ""))
         table = table.take(pa.array(order, pa.int64()))
-    names = [n for n in LEADING if n in table.column_names]
-    names += [n for n in table.column_names if n not in LEADING and n not in TRAILING]
-    names += [n for n in TRAILING if n in table.column_names]
-    table = table.select(names)
+    table = _in_column_order(table)
     return table.replace_schema_metadata({JSON_META: ",".join(sorted(json_columns)).encode()})
 
 
+def _in_column_order(table: "pa.Table") -> "pa.Table":
+    names = [n for n in LEADING if n in table.column_names]
+    names += [n for n in table.column_names if n not in LEADING and n not in TRAILING]
+    names += [n for n in TRAILING if n in table.column_names]
+    return table.select(names)
+
+
 def iter_records(data_dir: str | os.PathLike) -> Iterator[dict[str, Any]]:
-    """One dict per announcement, nested fields as Python lists and dicts."""
-    return _records(read_table(data_dir))
+    """The dataset one record at a time, reading one part at a time: memory stays that of a part.
+
+    Yields the dicts that ``load_dataset`` has as rows (the same keys, nested fields as lists
+    and dicts), newest version of each announcement, grouped by part rather than sorted.
+    Raises DatasetError if a crawl compacts the dataset while it is being read.
+    """
+    import pyarrow as pa
+
+    data_dir = Path(data_dir)
+    parts, live = _snapshot(data_dir)
+    try:
+        keep = _newest_rows(data_dir, parts, live)
+        for index in sorted(keep):
+            table = _read_part(data_dir, parts[index])
+            yield from _records(_in_column_order(table.take(pa.array(keep[index], pa.int64()))))
+    except FileNotFoundError as exc:
+        if _snapshot(data_dir) == (parts, live):
+            raise _missing(data_dir, exc) from None
+        raise DatasetError(f"{data_dir}: a crawl changed the dataset while it was read; read it again") from None
+
+
+def _missing(data_dir: Path, exc: FileNotFoundError) -> DatasetError:
+    return DatasetError(f"{data_dir / DATASET / str(exc.filename)}: listed in the crawl state but missing; "
+                        + _RECOVER.format(dir=data_dir))
 
 
 def _records(table: "pa.Table") -> Iterator[dict[str, Any]]:
@@ -327,7 +386,8 @@ def export(data_dir: str | os.PathLike, fmt: str, out: str | os.PathLike | None 
 
     ``out`` defaults to ``DIR/exports/announcements.<fmt>``; ``-`` writes to standard output.
     CSV is UTF-8 with a byte-order mark (so spreadsheet programs read the Chinese text right),
-    with lists and nested fields as JSON text. The workbook holds the announcements as a flat
+    with lists and nested fields as JSON text; text that a spreadsheet would run as a formula
+    (``=HYPERLINK(…)``) starts with ``'`` (``tables.formula_safe``). The workbook holds the announcements as a flat
     sheet (region split into province, city, county, code and level) and one sheet per long
     table (officials, priorities, dates, staff, topics; see ``policytext.tables``).
     ``chinese_headers`` writes the column headers of CSV and Excel in Chinese.
@@ -345,14 +405,16 @@ def export(data_dir: str | os.PathLike, fmt: str, out: str | os.PathLike | None 
     if str(out) == "-":
         return "-", _write(_records(table), fmt, sys.stdout, table.column_names, chinese_headers)
     out = Path(out)
+    tmp = out.with_name(f".{out.name}.tmp")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp")
         with open(tmp, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as fh:
             count = _write(_records(table), fmt, fh, table.column_names, chinese_headers)
         os.replace(tmp, out)
     except OSError as exc:
         raise PolicytextError(f"cannot write {out}: {exc.strerror or exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
     return str(out), count
 
 
@@ -389,15 +451,12 @@ def _write(records: Iterable[dict], fmt: str, fh, columns: list[str], chinese_he
         return count
     import csv
 
-    writer = csv.writer(fh)
-    if chinese_headers:
-        from .tables import header_names
+    from .tables import formula_safe, header_names
 
-        writer.writerow(header_names(columns, chinese=True))
-    else:
-        writer.writerow(columns)
+    writer = csv.writer(fh)
+    writer.writerow(header_names(columns, chinese=chinese_headers))
     for row in records:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([formula_safe(_cell(row.get(c))) for c in columns])
         count += 1
     return count
 

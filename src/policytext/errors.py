@@ -43,6 +43,11 @@ class FetchError(PolicytextError, OSError):
         self.status_code = status_code
 
 
+class DatasetError(PolicytextError):
+    """A crawl's dataset cannot be read: a part is damaged or missing (the message names it and
+    says how to recover)."""
+
+
 class ResourceError(PolicytextError):
     """A shipped resource (dictionary, model, schema) is missing or unusable."""
 

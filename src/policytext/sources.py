@@ -12,14 +12,14 @@ HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", "
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
 
-def extract_source(target: str) -> Announcement:
-    """Fetch a URL or read a local file, then run the pipeline on it."""
+def extract_source(target: str, allow_private_addresses: bool = False) -> Announcement:
+    """Fetch a URL (see ``fetch_page`` for the address rule) or read a local file, then run the pipeline on it."""
     from .pipeline import extract_html
 
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", target):
         from .fetch import fetch_page
 
-        result = fetch_page(target)
+        result = fetch_page(target, allow_private_addresses=allow_private_addresses)
         return extract_html(result.content, result.url, result.headers)
     path = Path(target)
     try:

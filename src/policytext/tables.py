@@ -78,6 +78,8 @@ SHEET_NAMES_ZH: dict[str, str] = {
 
 _DOTS_RE = re.compile(r"[•・‧∙⋅･]")
 _SPACE_RE = re.compile(r"\s+")
+# Text a spreadsheet program would run as a formula (OWASP's list for CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Control characters an .xlsx file cannot hold (openpyxl refuses them).
 _ILLEGAL_XLSX_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -182,8 +184,9 @@ def to_csv(frame: pd.DataFrame, path: str | os.PathLike, chinese_headers: bool =
     """Write ``frame`` as CSV in UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese.
 
     Lists of strings become ``；``-joined text, dicts and lists of dicts JSON text, periods their label.
+    Text that a spreadsheet would run as a formula gets a leading ``'`` (see ``formula_safe``).
     """
-    out = frame.map(_csv_cell) if len(frame.columns) else frame
+    out = frame.map(lambda v: formula_safe(_csv_cell(v))) if len(frame.columns) else frame
     out = out.set_axis(header_names(frame.columns, chinese_headers), axis=1)
     try:
         out.to_csv(Path(path), index=False, encoding="utf-8-sig", lineterminator="\r\n")
@@ -228,7 +231,7 @@ def to_excel(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | os.P
         for row in frame.itertuples(index=False, name=None):
             values = [_excel_value(value, cut, place) for value, place in zip(row, places)]
             for i, value in enumerate(values):
-                if isinstance(value, str) and value.startswith("="):  # text, not a formula
+                if looks_like_formula(value):  # text, not a formula
                     values[i] = cell = WriteOnlyCell(sheet, value=value)
                     cell.data_type = "s"
             sheet.append(values)
@@ -240,6 +243,20 @@ def to_excel(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | os.P
         book.save(path)
     except OSError as exc:
         raise PolicytextError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def looks_like_formula(value: Any) -> bool:
+    """Whether a spreadsheet program would take the text ``value`` for a formula (``=HYPERLINK(…)``)."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def formula_safe(value: Any) -> Any:
+    """``value`` for a CSV cell: text that looks like a formula gets a leading ``'``, so a
+    spreadsheet shows it instead of running it; anything else is returned as it is.
+
+    An .xlsx file needs no such prefix: ``to_excel`` stores these cells as text.
+    """
+    return "'" + value if looks_like_formula(value) else value
 
 
 def header_names(columns: Iterable[Any], chinese: bool) -> list[str]:

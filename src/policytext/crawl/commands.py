@@ -1,7 +1,8 @@
 """``policytext crawl | export | reprocess``: argument parsing and exit codes.
 
 Exit codes: 0 the run finished (pages that failed are counted in the summary, not fatal),
-1 a systemic failure (invalid SITES.toml, data directory not writable, unreadable state),
+1 a systemic failure (invalid SITES.toml, data directory not writable, unreadable state), or a
+reprocess that could not read some stored responses (their records keep their previous version),
 3 not one page could be fetched, 75 another crawl holds the data directory's lock,
 130 interrupted (work done so far is committed).
 """
@@ -11,7 +12,7 @@ import argparse
 import sys
 
 COMMANDS = ("crawl", "export", "reprocess")
-EXIT_NOTHING_FETCHED, EXIT_LOCKED, EXIT_INTERRUPTED = 3, 75, 130
+EXIT_INCOMPLETE, EXIT_NOTHING_FETCHED, EXIT_LOCKED, EXIT_INTERRUPTED = 1, 3, 75, 130
 
 
 def add_parsers(sub) -> None:
@@ -55,6 +56,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"reprocessed: {result.records} records from {result.counts.new + result.counts.linked} article pages "
           f"({result.counts.linked} linked as reprints, {result.counts.not_article} not articles, "
           f"{result.counts.failed} failed) in {result.seconds:.1f} s")
+    unreadable = result.counts.failed_by_reason.get("raw_unreadable", 0)
+    if unreadable:
+        print(f"policytext: warning: {unreadable} stored responses could not be read (deleted or damaged WARC "
+              "files); their records keep their previous version (listed above as reason=raw_unreadable)",
+              file=sys.stderr)
+        return EXIT_INCOMPLETE
     return 0
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import PolicytextError
 
 LOCK_FILE = "crawl.lock"
+PROC_LOCKS = "/proc/locks"
 
 
 class LockHeld(PolicytextError):
@@ -27,7 +28,7 @@ class DirLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.read(fd, 64).decode("ascii", "replace").strip() or "unknown"
+            holder = _holder(fd)
             os.close(fd)
             raise LockHeld(f"another crawl is running on {self.path.parent} (pid {holder}); "
                            "this run exits without doing anything") from None
@@ -47,3 +48,25 @@ class DirLock:
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+def _holder(fd: int) -> str:
+    """The pid of the process holding the lock on ``fd``'s file.
+
+    The kernel's word first (``/proc/locks`` on Linux): the holder may be a process that wrote
+    nothing into the file (``flock DIR/crawl.lock …``), or may not have written its pid yet. Else
+    the pid the holder wrote, else "unknown".
+    """
+    st = os.fstat(fd)
+    try:
+        with open(PROC_LOCKS, encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                fields = line.split()
+                if len(fields) >= 6 and fields[1] == "FLOCK" and fields[4].isdigit():
+                    major, minor, inode = fields[5].split(":")
+                    if (int(inode), int(major, 16), int(minor, 16)) == (st.st_ino, os.major(st.st_dev),
+                                                                        os.minor(st.st_dev)):
+                        return fields[4]
+    except (OSError, ValueError):
+        pass
+    return os.read(fd, 64).decode("ascii", "replace").strip() or "unknown"

@@ -10,19 +10,22 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ..errors import PolicytextError
-from ..fetch import USER_AGENT, FetchPolicy, host_key
+from ..fetch import USER_AGENT, FetchPolicy, host_key, url_address
 
-CRAWL_KEYS = {"user_agent": str, "workers": int, "checkpoint_every": int}
+CRAWL_KEYS = {"user_agent": str, "workers": int, "checkpoint_every": int, "stop_grace": (int, float)}
 SITE_KEYS = {
     "name": str, "start_urls": list, "allowed_domains": list, "article_pattern": str, "list_pattern": str,
     "max_pages": int, "delay": (int, float), "encoding": str, "user_agent": str, "revisit_days": (int, float),
-    "connect_timeout": (int, float), "read_timeout": (int, float), "retries": int, "backoff": (int, float),
-    "max_backoff": (int, float), "max_bytes": int, "max_redirects": int,
+    "connect_timeout": (int, float), "read_timeout": (int, float), "total_timeout": (int, float),
+    "retries": int, "backoff": (int, float), "max_backoff": (int, float), "max_bytes": int, "max_redirects": int,
+    "max_crawl_delay": (int, float), "allow_private_addresses": bool,
 }
-FLOAT_KEYS = {"delay", "connect_timeout", "read_timeout", "backoff", "max_backoff"}
+FLOAT_KEYS = {"delay", "connect_timeout", "read_timeout", "total_timeout", "backoff", "max_backoff",
+              "max_crawl_delay"}
+STOP_GRACE = 5.0  # seconds a stopped crawl lets the requests in flight finish before it cuts them
+HOST_PORT_RE = re.compile(r"^(\[[^\]]*\]|[^:\[\]]+):\d+$")
 REQUIRED = ("name", "start_urls", "allowed_domains", "article_pattern", "list_pattern", "max_pages", "delay")
 
 
@@ -65,6 +68,7 @@ class CrawlConfig:
     workers: int = 4
     checkpoint_every: int = 500
     source: str = field(default="", compare=False)
+    stop_grace: float = STOP_GRACE
 
     def override(self, max_pages: int | None = None, delay: float | None = None) -> "CrawlConfig":
         """The same config with command-line limits applied to every site."""
@@ -79,18 +83,20 @@ class CrawlConfig:
 
 
 def domain_allowed(url: str, domains: tuple[str, ...]) -> bool:
-    """``host`` entries allow the host and its subdomains on any port; ``host:port`` entries
-    allow exactly that host and port."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    """``host`` entries allow the host and its subdomains on the scheme's default port (80 for
+    http, 443 for https); ``host:port`` entries allow exactly that host and port. Another port
+    of an allowed host is another service, and is not allowed."""
+    try:
+        scheme, host, port = url_address(url)
+    except ValueError:
         return False
-    host = parts.hostname.lower()
     key = host_key(url)
+    default = port == (443 if scheme == "https" else 80)
     for entry in domains:
-        if ":" in entry:
+        if HOST_PORT_RE.match(entry):
             if key == entry:
                 return True
-        elif host == entry or host.endswith("." + entry):
+        elif default and (host == entry.strip("[]") or host.endswith("." + entry)):
             return True
     return False
 
@@ -128,11 +134,14 @@ def parse_sites(data: dict, source: str = "SITES.toml") -> CrawlConfig:
         names.add(site.name)
         sites.append(site)
     workers, checkpoint = crawl.get("workers", 4), crawl.get("checkpoint_every", 500)
+    stop_grace = float(crawl.get("stop_grace", STOP_GRACE))
     if not 1 <= workers <= 32:
         raise SitesError(f"{source}: workers must be between 1 and 32")
     if checkpoint < 1:
         raise SitesError(f"{source}: checkpoint_every must be at least 1")
-    return CrawlConfig(tuple(sites), user_agent, workers, checkpoint, source)
+    if stop_grace < 0:
+        raise SitesError(f"{source}: stop_grace must not be negative")
+    return CrawlConfig(tuple(sites), user_agent, workers, checkpoint, source, stop_grace)
 
 
 def _site(table: dict, rank: int, user_agent: str, source: str) -> SiteProfile:
@@ -153,10 +162,11 @@ def _site(table: dict, rank: int, user_agent: str, source: str) -> SiteProfile:
     policy_keys = {f.name for f in fields(FetchPolicy)} & table.keys() - {"user_agent"}
     policy = FetchPolicy(**{k: float(table[k]) if k in FLOAT_KEYS else table[k] for k in policy_keys},
                          user_agent=table.get("user_agent", user_agent))
-    for key in ("delay", "connect_timeout", "read_timeout", "backoff", "max_backoff", "retries", "max_redirects"):
+    for key in ("delay", "connect_timeout", "read_timeout", "total_timeout", "backoff", "max_backoff", "retries",
+                "max_redirects", "max_crawl_delay"):
         if getattr(policy, key) < 0:
             raise SitesError(f"{where}: {key} must not be negative")
-    if policy.connect_timeout == 0 or policy.read_timeout == 0 or policy.max_bytes <= 0:
+    if 0 in (policy.connect_timeout, policy.read_timeout, policy.total_timeout) or policy.max_bytes <= 0:
         raise SitesError(f"{where}: timeouts and max_bytes must be positive")
     if table["max_pages"] < 1:
         raise SitesError(f"{where}: max_pages must be at least 1")
@@ -179,7 +189,7 @@ def _check_keys(table: dict, allowed: dict, source: str, where: str) -> None:
         if key not in allowed:
             raise SitesError(f"{source}: {where}: unknown key {key!r}")
         kinds = allowed[key]
-        if isinstance(value, bool) or not isinstance(value, kinds):
+        if isinstance(value, bool) is not (kinds is bool) or not isinstance(value, kinds):
             wanted = kinds.__name__ if isinstance(kinds, type) else "number"
             raise SitesError(f"{source}: {where}: {key} must be a {wanted}, not {type(value).__name__}")
 

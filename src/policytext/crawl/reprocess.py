@@ -2,7 +2,9 @@
 
 Pages are replayed in a fixed order (site rank, then URL) through the same linking rules as
 the crawl, into a fresh generation of parts. The new generation replaces the old one in one
-transaction: until then readers see the old dataset, and a crash leaves it untouched.
+transaction: until then readers see the old dataset, and a crash leaves it untouched. A record
+one of whose raw responses cannot be read (a WARC file deleted or cut short) is carried over as
+it was, with its links: losing a file must not lose the record.
 """
 from __future__ import annotations
 
@@ -18,8 +20,9 @@ from .lock import DirLock
 from .records import Batch, Linker
 from .report import Counts, event
 from .state import STATE_FILE, State
-from .run import WARC_DIR, load_stored, prepare
-from .warc import read_response
+from .ownership import refuse_unaccounted_files
+from .run import load_stored, prepare
+from .warc import WARC_DIR, read_response
 
 BATCH_ROWS = 1000
 
@@ -38,6 +41,7 @@ def reprocess(data_dir: str | os.PathLike) -> ReprocessResult:
         raise PolicytextError(f"{data_dir}: not a policytext data directory (no {STATE_FILE})")
     prepare(data_dir)
     with DirLock(data_dir):
+        refuse_unaccounted_files(data_dir)
         return _reprocess(data_dir)
 
 
@@ -45,7 +49,7 @@ def _reprocess(data_dir: Path) -> ReprocessResult:
     from ..pipeline import extract_html
 
     started = time.monotonic()
-    state = State(data_dir / STATE_FILE)
+    state = State(data_dir / STATE_FILE, upgrade=True)
     counts = Counts()
     status = "failed"
     run_id = state.start_run("reprocess")
@@ -53,20 +57,18 @@ def _reprocess(data_dir: Path) -> ReprocessResult:
         remove_unlisted_parts(data_dir, [p for _, p in state.parts()])
         settings = state.site_settings()
         ranks = {name: rank for name, (rank, _enc) in settings.items()}
-        state.begin()
-        state.clear_records()
-        batch = Batch()
-        linker = Linker(state, batch, ranks, lambda url: _reload(state, data_dir, url))
         pages = sorted(state.stored_pages(), key=lambda p: (ranks.get(p["site"], len(ranks)), p["url"]))
+        kept, frozen = _unreadable(state, data_dir, pages, counts)
+        state.begin()
+        state.clear_records(keep=kept)
+        batch = Batch()
+        linker = Linker(state, batch, ranks, lambda url: _reload(state, data_dir, url), frozen=frozen)
         written: list[tuple[str, int]] = []
         for page in pages:
             url, site = page["url"], page["site"]
-            try:
-                stored = read_response(data_dir / WARC_DIR, page["warc_file"], page["warc_offset"] or 0)
-            except PolicytextError as exc:
-                counts.failed_by_reason["raw_unreadable"] += 1
-                event("page", logging.WARNING, url=url, outcome="failed", reason="raw_unreadable", detail=str(exc))
+            if url in frozen:
                 continue
+            stored = read_response(data_dir / WARC_DIR, page["warc_file"], page["warc_offset"] or 0)
             try:
                 record = extract_html(stored.content, url=url, headers=stored.headers,
                                       encoding=settings.get(site, (0, None))[1])
@@ -85,13 +87,16 @@ def _reprocess(data_dir: Path) -> ReprocessResult:
             if len(batch) >= BATCH_ROWS:
                 written += write_parts(data_dir, batch.take(), run_id)
         written += write_parts(data_dir, batch.take(), run_id)
-        new = compact(data_dir, [p for p, _ in written], state.live_ids(), run_id)
+        # The records kept as they were are read from the old parts; every other record is new.
+        sources = ([p for _, p in state.parts()] if kept else []) + [p for p, _ in written]
+        new = compact(data_dir, sources, state.live_ids(), run_id)
         state.drop_parts([p for _, p in state.parts()])
         for rel, rows in new:
             state.add_part(rel, run_id, rows)
+        state.set_current_version()
         records = len(state.live_ids())
         state.commit()
-        status = "complete"
+        status = "partial" if frozen else "complete"
     finally:
         state.rollback()
         seconds = time.monotonic() - started
@@ -100,6 +105,30 @@ def _reprocess(data_dir: Path) -> ReprocessResult:
         state.close()
     event("reprocessed", run=run_id, records=records, pages=len(pages), seconds=round(seconds, 1))
     return ReprocessResult(run_id, records, counts, seconds)
+
+
+def _unreadable(state: State, data_dir: Path, pages: list, counts: Counts) -> tuple[set[str], set[str]]:
+    """(record ids, URLs) left as they are because a raw response of theirs cannot be read.
+
+    Such a record keeps its previous version, and all its pages their links: rebuilding it
+    from the pages that can still be read would drop what only the lost response held.
+    """
+    kept: set[str] = set()
+    frozen: set[str] = set()
+    for page in pages:
+        try:
+            read_response(data_dir / WARC_DIR, page["warc_file"], page["warc_offset"] or 0)
+        except PolicytextError as exc:
+            counts.failed_by_reason["raw_unreadable"] += 1
+            known = state.url(page["url"])
+            frozen.add(page["url"])
+            if known is not None and known.record_id:
+                kept.add(known.record_id)
+            event("page", logging.WARNING, url=page["url"], outcome="kept", reason="raw_unreadable",
+                  detail=f"{exc}; its record keeps its previous version")
+    for rid in kept:
+        frozen.update(state.members(rid))
+    return kept, frozen
 
 
 def _reload(state: State, data_dir: Path, url: str):

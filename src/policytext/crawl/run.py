@@ -32,17 +32,19 @@ from ..errors import ExtractionError, PolicytextError
 from ..fetch import FetchFailure, FetchResult
 from .frontier import Frontier, Item
 from .lock import DirLock
+from .ownership import refuse_unaccounted_files
 from .profiles import CrawlConfig, SiteProfile
 from .records import Batch, Linker
 from .report import Counts, ProgressBar, event, summary_fields
 from .state import STATE_FILE, State, UrlState, now
 from .urls import canonical_url, page_links
-from .warc import WarcWriter, read_response
+from .warc import WARC_DIR, WarcWriter, read_response
 
 CHECKPOINT_SECONDS = 60.0
+WAKE_SECONDS = 1.0          # the main thread wakes this often: a signal caught by a fetching thread
+                            # is only handled once the main thread runs again
 COMPACT_AFTER = 64          # a run ends with a compaction when there are more parts than this
 COMPACT_FACTOR = 4          # ... and more than this many per month on average
-WARC_DIR = "warc"
 
 
 @dataclass
@@ -58,6 +60,7 @@ def crawl(config: CrawlConfig, data_dir: str | os.PathLike, progress: ProgressBa
     data_dir = prepare(Path(data_dir))
     try:
         with DirLock(data_dir):
+            refuse_unaccounted_files(data_dir)
             return Crawl(config, data_dir, progress).run()
     except PolicytextError:
         raise
@@ -152,7 +155,7 @@ class Crawl:
                     running[pool.submit(self._fetch, item)] = item
                 if not running:
                     break
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                finished, _ = wait(running, timeout=WAKE_SECONDS, return_when=FIRST_COMPLETED)
                 for future in finished:
                     item = running.pop(future)
                     self.frontier.done(item)
@@ -168,8 +171,13 @@ class Crawl:
         return self.fetcher.get(item.url, item.site.policy, validators=item.validators, allowed=item.site.allows)
 
     def _stop(self) -> None:
+        """Fetch nothing more; requests still in flight after ``stop_grace`` seconds are cut."""
         if not self.stopping:
-            event("stopping", reason="signal", in_flight=sum(self.frontier.in_flight.values()))
+            event("stopping", reason="signal", in_flight=sum(self.frontier.in_flight.values()),
+                  grace=self.config.stop_grace)
+            cut = threading.Timer(self.config.stop_grace, self.fetcher.abort)
+            cut.daemon = True
+            cut.start()
         self.stopping = True
 
     def _budget_spent(self, item: Item) -> None:
@@ -183,6 +191,9 @@ class Crawl:
         try:
             result = future.result()
         except FetchFailure as exc:
+            if exc.reason == "interrupted":  # cut short by a stop: the page stays as it was, for the next run
+                event("page", site=item.site.name, kind=item.kind, url=item.url, outcome="interrupted")
+                return
             self._failed(item, exc.reason, exc.status_code, str(exc))
             return
         except PolicytextError as exc:
@@ -365,7 +376,8 @@ def _decode(result: FetchResult, site: SiteProfile) -> str:
 
 @contextmanager
 def _stop_on_signals(stop) -> Iterator[None]:
-    """SIGINT / SIGTERM finish the pages in flight, commit, and end the run; a second SIGINT aborts."""
+    """SIGINT / SIGTERM end the run: no new page is fetched, the pages in flight get a short grace,
+    what is done is committed; a second SIGINT aborts at once."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

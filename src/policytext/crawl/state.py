@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import PolicytextError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2             # 2: fingerprints per page (pages, page_bands) instead of per record (bands)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS runs (
@@ -33,9 +33,14 @@ CREATE TABLE IF NOT EXISTS records (
     record_id TEXT PRIMARY KEY, primary_url TEXT NOT NULL, content_hash TEXT NOT NULL, signature BLOB,
     publish_date TEXT, first_seen TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS records_hash ON records (content_hash);
-CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, record_id TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS bands_key ON bands (key);
-CREATE INDEX IF NOT EXISTS bands_record ON bands (record_id);
+CREATE TABLE IF NOT EXISTS pages (
+    url TEXT PRIMARY KEY, content_hash TEXT NOT NULL, signature BLOB, publisher TEXT, region TEXT,
+    publish_date TEXT);
+CREATE INDEX IF NOT EXISTS pages_hash ON pages (content_hash);
+CREATE TABLE IF NOT EXISTS page_bands (key INTEGER NOT NULL, url TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS page_bands_key ON page_bands (key);
+CREATE INDEX IF NOT EXISTS page_bands_url ON page_bands (url);
+DROP TABLE IF EXISTS bands;
 CREATE TABLE IF NOT EXISTS parts (
     id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT UNIQUE NOT NULL, run_id INTEGER, rows INTEGER,
     committed TEXT NOT NULL);
@@ -66,6 +71,18 @@ class UrlState:
     warc_offset: int | None
 
 
+@dataclass(frozen=True)
+class PageState:
+    """What linking needs to know of one article page: its text's fingerprints and who issued it."""
+
+    url: str
+    content_hash: str
+    signature: bytes | None
+    publisher: str | None
+    region: str | None
+    publish_date: str | None
+
+
 @dataclass
 class RecordState:
     record_id: str
@@ -79,7 +96,9 @@ class RecordState:
 class State:
     """One connection, used from one thread (the crawl's main thread)."""
 
-    def __init__(self, path: Path, readonly: bool = False):
+    def __init__(self, path: Path, readonly: bool = False, upgrade: bool = False):
+        """``upgrade``: accept a state of an older version (``reprocess`` rebuilds what changed
+        and then calls ``set_current_version``)."""
         self.path = path
         try:
             if readonly:
@@ -88,16 +107,33 @@ class State:
                 self.db = sqlite3.connect(path, isolation_level=None)
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
-                self.db.executescript(SCHEMA)
+                self.db.execute("PRAGMA busy_timeout=10000")
+                old = self._version()
+                if old is None or old == SCHEMA_VERSION or upgrade:
+                    self.db.executescript(SCHEMA)
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             self.db.execute("PRAGMA busy_timeout=10000")
-            version = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            version = self._version()
         except sqlite3.Error as exc:
-            raise PolicytextError(f"cannot open crawl state {path}: {exc}") from None
-        if version is None or int(version[0]) != SCHEMA_VERSION:
-            raise PolicytextError(f"{path}: crawl state version {version and version[0]} is not "
-                                  f"{SCHEMA_VERSION}; rebuild it with a matching policytext")
+            raise PolicytextError(f"cannot open crawl state {path}: {exc}; put back a good copy of it "
+                                  "(from a backup)") from None
+        if version == 1 and not upgrade and not readonly:
+            raise PolicytextError(f"{path}: the crawl state is of version 1 (an older policytext); run "
+                                  f"`policytext reprocess {path.parent}` once to bring it to version {SCHEMA_VERSION}")
+        if version is None or version > SCHEMA_VERSION or version < 1:
+            raise PolicytextError(f"{path}: crawl state version {version} is not {SCHEMA_VERSION}; "
+                                  "rebuild it with a matching policytext")
         self.db.row_factory = sqlite3.Row
+
+    def _version(self) -> int | None:
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        except sqlite3.OperationalError:  # no meta table: a new, empty state
+            return None
+        return int(row[0]) if row else None
+
+    def set_current_version(self) -> None:
+        self.db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
 
     def close(self) -> None:
         self.db.close()
@@ -204,37 +240,47 @@ class State:
                               "FROM records WHERE record_id=?", (record_id,)).fetchone()
         return RecordState(*row) if row else None
 
-    def record_by_hash(self, content_hash: str) -> RecordState | None:
-        row = self.db.execute("SELECT record_id FROM records WHERE content_hash=? ORDER BY record_id LIMIT 1",
-                              (content_hash,)).fetchone()
-        return self.record(row[0]) if row else None
-
-    def near_candidates(self, keys: list[int]) -> list[RecordState]:
-        """Records sharing at least one band key with ``keys``."""
-        marks = ",".join("?" * len(keys))
-        return [RecordState(*row) for row in self.db.execute(
-            "SELECT record_id, primary_url, content_hash, signature, publish_date, first_seen FROM records "
-            f"WHERE record_id IN (SELECT record_id FROM bands WHERE key IN ({marks})) ORDER BY record_id", keys)]
-
-    def put_record(self, rec: RecordState, keys: list[int]) -> None:
+    def put_record(self, rec: RecordState) -> None:
         self.db.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)",
                         (rec.record_id, rec.primary_url, rec.content_hash, rec.signature, rec.publish_date,
                          rec.first_seen))
-        self.db.execute("DELETE FROM bands WHERE record_id=?", (rec.record_id,))
-        self.db.executemany("INSERT INTO bands VALUES (?, ?)", [(k, rec.record_id) for k in keys])
 
     def drop_record(self, record_id: str) -> None:
         self.db.execute("DELETE FROM records WHERE record_id=?", (record_id,))
-        self.db.execute("DELETE FROM bands WHERE record_id=?", (record_id,))
 
-    def relink(self, old_id: str, new_id: str) -> None:
-        self.db.execute("UPDATE urls SET record_id=? WHERE record_id=?", (new_id, old_id))
+    def clear_records(self, keep: set[str] = frozenset()) -> None:
+        """Forget every record, link and page fingerprint, but those of the records in ``keep``
+        (before rebuilding them from the raw responses)."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (record_id TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM kept")
+        self.db.executemany("INSERT INTO kept VALUES (?)", [(r,) for r in keep])
+        self.db.execute("DELETE FROM records WHERE record_id NOT IN (SELECT record_id FROM kept)")
+        kept_urls = "SELECT url FROM urls WHERE record_id IN (SELECT record_id FROM kept)"
+        self.db.execute(f"DELETE FROM pages WHERE url NOT IN ({kept_urls})")
+        self.db.execute(f"DELETE FROM page_bands WHERE url NOT IN ({kept_urls})")
+        self.db.execute("UPDATE urls SET record_id=NULL, content_hash=NULL WHERE kind='article' "
+                        "AND (record_id IS NULL OR record_id NOT IN (SELECT record_id FROM kept))")
 
-    def clear_records(self) -> None:
-        """Forget every record and link (before rebuilding them from the raw responses)."""
-        self.db.execute("DELETE FROM records")
-        self.db.execute("DELETE FROM bands")
-        self.db.execute("UPDATE urls SET record_id=NULL, content_hash=NULL WHERE kind='article'")
+    # -- page fingerprints --------------------------------------------------------------
+    def page(self, url: str) -> PageState | None:
+        row = self.db.execute("SELECT url, content_hash, signature, publisher, region, publish_date FROM pages "
+                              "WHERE url=?", (url,)).fetchone()
+        return PageState(*row) if row else None
+
+    def put_page(self, page: PageState, keys: list[int]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)",
+                        (page.url, page.content_hash, page.signature, page.publisher, page.region,
+                         page.publish_date))
+        self.db.execute("DELETE FROM page_bands WHERE url=?", (page.url,))
+        self.db.executemany("INSERT INTO page_bands VALUES (?, ?)", [(k, page.url) for k in keys])
+
+    def pages_like(self, page: PageState, keys: list[int]) -> list[PageState]:
+        """Other pages with the same content hash or sharing a MinHash band with ``keys``."""
+        marks = ",".join("?" * len(keys)) or "NULL"
+        return [PageState(*row) for row in self.db.execute(
+            "SELECT url, content_hash, signature, publisher, region, publish_date FROM pages "
+            f"WHERE url != ? AND (content_hash = ? OR url IN (SELECT url FROM page_bands WHERE key IN ({marks}))) "
+            "ORDER BY url", (page.url, page.content_hash, *keys))]
 
     # -- dataset parts ------------------------------------------------------------------
     def parts(self) -> list[tuple[int, str]]:

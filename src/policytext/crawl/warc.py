@@ -7,6 +7,7 @@ crash is never referenced: offsets reach the crawl state only after ``sync()``.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -14,6 +15,8 @@ from pathlib import Path
 from ..errors import PolicytextError
 
 ROTATE_BYTES = 1 << 30
+WARC_DIR = "warc"                               # under the data directory
+WARC_NAME_RE = re.compile(r"^run(\d+)-\d+\.warc\.gz$")
 # requests has already undone these, so the stored headers must not claim them.
 DROPPED_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
@@ -94,9 +97,13 @@ def read_response(directory: Path, name: str, offset: int) -> StoredResponse:
             content = record.content_stream().read()
             status = int(record.http_headers.get_statuscode())
             headers = dict(record.http_headers.headers)
-            return StoredResponse(record.rec_headers.get_header("WARC-Target-URI"), status, headers, content)
-    except (OSError, StopIteration, ArchiveLoadFailed, ValueError) as exc:
+            declared = record.http_headers.get_header("Content-Length") or ""
+    except (OSError, StopIteration, ArchiveLoadFailed, ValueError, EOFError) as exc:
         raise PolicytextError(f"cannot read the stored response at {name}:{offset}: {exc}") from None
+    if declared.isdigit() and int(declared) != len(content):  # a file cut short reads as a shorter body
+        raise PolicytextError(f"cannot read the stored response at {name}:{offset}: cut short "
+                              f"({len(content)} of {declared} bytes)")
+    return StoredResponse(record.rec_headers.get_header("WARC-Target-URI"), status, headers, content)
 
 
 def _reason(status: int) -> str:
