@@ -556,6 +556,31 @@ def test_reprocess_rebuilds_the_same_records_without_fetching(site, tmp_path, ca
     assert listed == on_disk and len(listed) == len({p.split("/")[0] for p in listed})
 
 
+def test_a_page_judged_not_an_article_is_logged_kept_and_made_a_record_by_a_better_reprocess(
+        site, tmp_path, capsys, monkeypatch):
+    """A release that wrongly calls an article a list page loses nothing: the next one recovers it."""
+    import policytext.page as page_stage
+
+    target = site.a.url("/art/2024/3/12/art_101_1002.html")
+    judge = page_stage._not_article_reason
+
+    def older_release(page, *args, **kwargs):
+        return "list page" if page.url == target else judge(page, *args, **kwargs)
+
+    data = tmp_path / "data"
+    monkeypatch.setattr(page_stage, "_not_article_reason", older_release)
+    code, _out, err = crawl(site, data, tmp_path, capsys)
+    assert code == 0 and target not in records(data)
+    logged = [ln for ln in err.splitlines() if "outcome=not_article" in ln and target in ln]
+    assert logged and "level=warning" in logged[0] and 'reason="not_article: list page"' in logged[0]
+    assert State(data / "state.sqlite3", readonly=True).url(target).status == "not_article"
+    monkeypatch.setattr(page_stage, "_not_article_reason", judge)
+    site.close()  # the raw response kept by the crawl is all reprocess needs
+    assert main(["reprocess", str(data)]) == 0
+    assert records(data)[target]["title"] == title_of(site.root / "a" / "art/2024/3/12/art_101_1002.html")
+    assert State(data / "state.sqlite3", readonly=True).url(target).status == "done"
+
+
 @pytest.mark.parametrize("damage", ["deleted", "truncated"])
 def test_reprocess_keeps_the_previous_version_of_records_it_cannot_read_again(site, tmp_path, capsys, damage):
     data = tmp_path / "data"

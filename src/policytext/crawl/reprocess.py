@@ -80,6 +80,8 @@ def _reprocess(data_dir: Path) -> ReprocessResult:
             if not record.is_article:
                 state.set_article_status(url, "not_article")
                 counts.not_article += 1
+                reason = next((w for w in record.warnings if w.startswith("not_article")), "not_article")
+                event("page", logging.WARNING, url=url, outcome="not_article", reason=reason)
                 continue
             state.set_article_status(url, "done")
             outcome = linker.ingest(url, site, record, page["last_fetched"] or page["first_seen"])

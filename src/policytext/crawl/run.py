@@ -278,7 +278,9 @@ class Crawl:
             if known is None or not known.warc_file:
                 state.set_raw(url, *self.warc.write(url, result.status_code, result.headers, result.content))
             self.counts.not_article += 1
-            event("page", site=site.name, kind="article", url=url, outcome="not_article", reason=reason)
+            # Kept raw (above) so that reprocess makes it a record once the decision improves.
+            event("page", logging.WARNING, site=site.name, kind="article", url=url, outcome="not_article",
+                  reason=reason)
             return
         state.mark(url, site.name, "article", "done", self.run_id, reason=None, **values)
         outcome = self.linker.ingest(url, site.name, record, fetched_at)
