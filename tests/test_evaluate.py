@@ -126,3 +126,22 @@ def test_in_scope_needs_an_office_as_the_nearest_position():
     text = "研究院院长助理孙某某和局长钱某某"
     labels = json.loads(_cluener_line(text, ["孙某某", "钱某某"], ["院长助理", "局长"]))["label"]
     assert in_scope_names(labels) == {"钱某某"}
+
+
+def test_evaluate_labels_scores_a_folder_of_real_pages(tmp_path, capsys):
+    from policytext import extract_html
+
+    page = ("<html><head><meta charset='utf-8'><title>某县开展秋季开学专项督导_某县教育局</title></head><body>"
+            "<h1>某县开展秋季开学专项督导</h1><div class='info'>发布时间：2024-09-03 来源：某县教育局</div>"
+            "<div class='article'><p>9月2日至3日，县人民政府教育督导室组成4个督导组，对全县中小学校秋季开学工作开展"
+            "专项督导，重点检查校园安全、食堂管理和教材发放。</p><p>督导组要求各校对发现的问题立行立改。</p></div>"
+            "</body></html>")
+    (tmp_path / "a.html").write_text(page, "utf-8")
+    record = extract_html(page.encode())
+    gold = {"file": "a.html", "doc_type": record.doc_type, "is_relevant": not record.is_relevant,
+            "topics": record.topics}
+    (tmp_path / "gold.jsonl").write_text(json.dumps(gold, ensure_ascii=False) + "\n", "utf-8")
+    assert main(["evaluate", "labels", "--corpus", str(tmp_path), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["documents"] == 1 and summary["doc_type_accuracy"] == 1.0
+    assert summary["relevance_accuracy"] == 0.0

@@ -20,6 +20,7 @@ class LabelScores:
     doc_type: dict[str, PRF] = field(default_factory=lambda: {k: PRF() for k in DOC_TYPES})
     topics: dict[str, PRF] = field(default_factory=lambda: {k: PRF() for k in TOPICS})
     relevance: PRF = field(default_factory=PRF)
+    relevance_hits: int = 0
     misses: list[str] = field(default_factory=list)
 
     def summary(self) -> dict:
@@ -36,24 +37,46 @@ class LabelScores:
             "topics_micro_f1": round(micro.f1, 4),
             "topics_macro_f1": _mean(p.f1 for p in used_topics),
             "relevance_f1": round(self.relevance.f1, 4),
+            "relevance_precision": round(self.relevance.precision, 4),
+            "relevance_recall": round(self.relevance.recall, 4),
+            "relevance_accuracy": round(self.relevance_hits / self.documents, 4) if self.documents else 0.0,
             "doc_type": {k: p.as_dict() for k, p in self.doc_type.items() if p.gold or p.predicted},
             "topics": {k: p.as_dict() for k, p in self.topics.items() if p.gold or p.predicted},
         }
 
 
 def evaluate_labels(paths: list[str | Path]) -> LabelScores:
-    """Classify every labelled document of ``paths`` (files or folders of ``*.jsonl``) and score it."""
+    """Classify every labelled document of ``paths`` and score it.
+
+    A path is a ``*.jsonl`` file or a folder of them (documents as text), or a folder of saved
+    real pages with a ``gold.jsonl`` (see ``evaluate real``), whose pages go through the whole
+    pipeline, page stage included, as the crawl reads them.
+    """
     from ..classify import classify
     from ..classify.train import read_labels
 
     scores = LabelScores()
     for path in map(Path, paths):
+        if (path / "gold.jsonl").is_file():
+            _score_pages(scores, path)
+            continue
         docs = read_labels(path if path.is_dir() else path.parent)
         if not path.is_dir():
             docs = [d for d in docs if d["source"] == path.stem]
         for doc in docs:
             _score(scores, doc, classify(doc["title"], doc["text"]))
     return scores
+
+
+def _score_pages(scores: LabelScores, folder: Path) -> None:
+    from ..pipeline import extract_html
+    from .real import load_gold
+
+    for gold in load_gold(folder):
+        if "doc_type" not in gold:
+            continue
+        record = extract_html((folder / gold["file"]).read_bytes(), url=gold.get("url"))
+        _score(scores, {**gold, "id": gold["file"]}, record)
 
 
 def _score(scores: LabelScores, doc: dict, got) -> None:
@@ -64,6 +87,7 @@ def _score(scores: LabelScores, doc: dict, got) -> None:
     for label, prf in scores.topics.items():
         prf.add(label in got.topics and label in want_topics, label in got.topics, label in want_topics)
     scores.relevance.add(got.is_relevant and want_relevant, got.is_relevant, want_relevant)
+    scores.relevance_hits += bool(got.is_relevant) == want_relevant
     wrong = []
     if got.doc_type != want_type:
         wrong.append(f"doc_type {got.doc_type}, want {want_type}")
@@ -83,7 +107,8 @@ def report(scores: LabelScores, verbose: bool = False) -> str:
              f"doc_type macro-F1   {s['doc_type_macro_f1']:.4f}",
              f"topics micro-F1     {s['topics_micro_f1']:.4f}",
              f"topics macro-F1     {s['topics_macro_f1']:.4f}",
-             f"relevance F1        {s['relevance_f1']:.4f}", "",
+             f"relevance F1        {s['relevance_f1']:.4f}  (P {s['relevance_precision']:.4f}, "
+             f"R {s['relevance_recall']:.4f}, accuracy {s['relevance_accuracy']:.4f})", "",
              f"{'label':<22}{'P':>8}{'R':>8}{'F1':>8}{'gold':>7}"]
     for group in ("doc_type", "topics"):
         for label, p in s[group].items():
