@@ -145,8 +145,11 @@ def _assemble(lines: list[Line], url: str | None, *, meta: dict[str, str] | None
               html_title: str | None = None, special: dict[str, str] | None = None,
               plain_text: bool = False) -> Page:
     meta, special = meta or {}, special or {}
+    for i, ln in enumerate(lines):
+        ln.index = i
     if plain_text:
         headline, index = T.plain_text_title(lines)
+        matched = False
         zone = lines[index + 1:index + 4] if index is not None else lines[:3]
     else:
         index, matched = T.find_headline(lines, html_title, meta)
@@ -156,15 +159,13 @@ def _assemble(lines: list[Line], url: str | None, *, meta: dict[str, str] | None
     site = T.site_name(html_title, meta)
     title = metadata.title or special.get("title") or (
         headline if plain_text else T.choose_title(headline, matched, html_title, meta, (metadata.publisher, site)))
-    for i, ln in enumerate(lines):
-        ln.index = i
     shown = index is not None and not lines[index].in_content and not plain_text
     body, credits = body_lines(lines, title, plain_text, shown)
     page = Page(**{**vars(metadata), "title": title, "warnings": list(metadata.warnings)},
                 paragraphs=[ln.text for ln in body], url=url, site_name=site, credits=credits)
     extent = lines[body[0].index:body[-1].index + 1] if body else []
     # A headline that matches <title> with a date beside it is what an article page looks like.
-    dated_headline = not plain_text and matched and page.publish_date is not None and \
+    dated_headline = matched and page.publish_date is not None and \
         "publish_date_from_url" not in page.warnings
     reason = _not_article_reason(page, lines, extent, html_title, meta, dated_headline)
     if reason:
