@@ -14,6 +14,8 @@ Scores, each over every page of the folder:
 - body start / body end: the first / last 12 characters of the record's text, whitespace
   removed, equal those of the gold body;
 - doc_number, where the gold has the field: the same 文号.
+
+Pages whose gold is not an article (list pages, error pages) are scored on is_article only.
 """
 from __future__ import annotations
 
@@ -96,6 +98,11 @@ def _score_page(scores: RealPageScores, name: str, got: dict, gold: dict) -> Non
 
     check("is_article", bool(got.get("is_article")) == bool(gold.get("is_article", True)),
           got.get("is_article"), gold.get("is_article", True))
+    if not gold.get("is_article", True):  # a list or error page: nothing else to read on it
+        scores.hits[name] = hits
+        if misses:
+            scores.misses[name] = misses
+        return
     check("title", same_title(got.get("title"), gold.get("title")), got.get("title"), gold.get("title"))
     check("publish_date", (got.get("publish_date") or None) == (gold.get("publish_date") or None),
           got.get("publish_date"), gold.get("publish_date"))
