@@ -222,12 +222,14 @@ def _not_article_reason(page: Page, lines: list[Line], extent: list[Line], html_
     link_rows = [ln for ln in extent if ln.in_content and ln.link_ratio > 0.6 and len(ln.text) >= 6]
     if len(link_rows) >= 8 and sum(len(ln.text) for ln in link_rows) > 2 * max(prose, 1):
         return "list page"
+    # A column of dated headlines (links or table rows) outweighing the prose is a list.
+    dated_rows = [ln for ln in lines if (ln.link_ratio > 0.4 or ln.cells is not None) and len(ln.text) <= 120
+                  and DATED_ROW_RE.search(ln.text)]
+    if len(dated_rows) >= 8 and sum(len(ln.text) for ln in dated_rows) > 3 * max(prose, 1):
+        return "list page"
     if prose >= MIN_PROSE_CHARS:
         return None
-    # Little prose: a short notice (a covering line and its attachments) or a column of headlines.
-    dated_rows = sum(1 for ln in lines if ln.link_ratio > 0.4 and len(ln.text) <= 120 and DATED_ROW_RE.search(ln.text))
-    if dated_rows >= 8:
-        return "list page"
+    # Little prose: a short notice (a covering line and its attachments), unless a list.
     if dated_headline:
         return None
     links = sum(1 for ln in lines if ln.link_ratio > 0.6)

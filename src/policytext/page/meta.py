@@ -107,11 +107,11 @@ def collect_metadata(lines, meta: dict[str, str], special: dict[str, str], url: 
         if signed:
             md.publisher, md.publishers = signed, [signed]
 
-    visible = [
-        *in_zone.get("publish_date", []), *in_zone.get("date", []),
-        *fields.get("publish_date", []), special.get("publish_date"),
-    ]
-    md.publish_date = (_first_date(meta.get(k) for k in META_DATE_KEYS) or _first_date(visible)
+    # What the page shows under its headline comes first: a CMS regenerating a page rewrites its
+    # PubDate meta tag, never the date it prints.
+    md.publish_date = (_first_date([*in_zone.get("publish_date", []), *in_zone.get("date", [])])
+                       or _first_date(meta.get(k) for k in META_DATE_KEYS)
+                       or _first_date([*fields.get("publish_date", []), special.get("publish_date")])
                        or byline.date or _first_date(fields.get("date", [])) or next(iter(weak_dates), None)
                        or (from_timestamp(special["ct"]) if special.get("ct") else None))
     if md.publish_date is None and url_date:

@@ -11,13 +11,14 @@ import unicodedata
 
 from . import lines as L
 
-TITLE_SPLIT_RE = re.compile(r"\s*(?:_{1,2}|\||｜|—{1,2}|--| - |–|(?<=[^\s\-])-(?=[^\s\-]))\s*")
+TITLE_SPLIT_RE = re.compile(r"\s*(?:_{1,2}|\||｜|—{1,2}|--| - |–)\s*")
 SITE_NAME_RE = re.compile(r"(?:网|网站|门户|政府|局|厅|委|办|办公室|室|中心|频道|新闻|在线|平台|首页|公众号|官网|栏目|动态|"
-                          r"公告|通知公告|信息公开|工作动态|公报|纪检|医院|学校|大学|学院|办事处|设计)$")
+                          r"公告|通知公告|信息公开|工作动态|公报|纪检|医院|学校|大学|学院|办事处)$")
 SITE_TAIL_RE = re.compile(r"\s*[-_]+\s*[^-_\s]{2,12}(?:网|网站|门户|客户端)$")
 HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 REFERENCE_META = ("articletitle", "og:title", "twitter:title", "title")
-MAX_BADGE_CHARS = 4  # 原创, 独家, [视频]: marks around a headline that <title> leaves out
+MAX_BADGE_CHARS = 4
+MIN_SENTENCE_HEADLINE = 10  # a heading this long says what happened; column and site names are shorter  # 原创, 独家, [视频]: marks around a headline that <title> leaves out
 
 
 def find_headline(lines: list, html_title: str | None, meta: dict[str, str]) -> tuple[int | None, bool]:
@@ -32,6 +33,8 @@ def find_headline(lines: list, html_title: str | None, meta: dict[str, str]) -> 
     matches, fallbacks = [], []
     for i, ln in enumerate(lines):
         if not _headline_shaped(ln):
+            if html_title and _title_head(ln, html_title):
+                matches.append(i)
             continue
         key = comparable(ln.text)
         if len(key) >= 4 and any(_same_headline(key, ref) for ref in references):
@@ -70,7 +73,10 @@ def _choose(headline, matched, html_title, meta) -> str | None:
     og_title = meta.get("og:title")
     if og_title and len(og_title) >= 4:
         return strip_site_suffix(og_title, meta)
-    if headline and (not html_title or not _names_article(html_title, meta)):
+    # Nothing on the page shows <title>: a headline-length heading above the article is the title,
+    # and <title> names the site (a template that puts the site name there).
+    if headline and (not html_title or not _names_article(html_title, meta)
+                     or (len(headline) >= MIN_SENTENCE_HEADLINE and not SITE_NAME_RE.search(headline))):
         return headline
     return stripped
 
@@ -142,6 +148,19 @@ def _headline_shaped(ln) -> bool:
     t = ln.text
     return ((ln.tag in HEADING_TAGS or ln.hint == "title") and 4 <= len(t) <= 150 and ln.cells is None
             and not L.is_furniture(t) and not L.is_info_strip(t))
+
+
+TITLE_TAIL_START = re.compile(r"\s*[-_|｜—–·]")
+
+
+def _title_head(ln, html_title: str) -> bool:
+    """A line of any element that <title> is, or begins with before a separator and a short tail:
+    'Headline-Column' names its headline even where the page shows it in a plain cell."""
+    t = ln.text
+    if ln.cells is not None or not 6 <= len(t) <= 150 or not html_title.startswith(t):
+        return False
+    rest = html_title[len(t):]
+    return not rest or (TITLE_TAIL_START.match(rest) is not None and len(rest) <= 30)
 
 
 def _same_headline(key: str, reference: str) -> bool:
