@@ -136,3 +136,29 @@ def test_a_column_of_dated_headlines_is_a_list_page():
                    for i in range(1, 16))
     record = extract_html(COLUMN.format(menu=menu, rows=rows).encode())
     assert not record.is_article
+
+
+def test_the_date_printed_under_the_headline_beats_a_regenerated_pubdate_tag():
+    page = short_article(byline="<div class='info'>发布时间：2021-09-06 来源：某县教育局</div>").replace(
+        b"<title>", b"<meta name='PubDate' content='2023-11-10 15:33:34'><title>")
+    assert extract_html(page).publish_date == "2021-09-06"
+
+
+def test_a_title_with_a_hyphen_inside_keeps_it():
+    title = "关于印发《某县教育局-某县督导室责任督学工作细则》的通知"
+    page = (f"<html><head><meta charset='utf-8'><title>{title}-某县教育局</title></head><body>"
+            f"<div class='t'>{title}</div><div>发布时间：2024-03-05</div>"
+            "<div class='TRS_Editor'><p>各学校：现将工作细则印发给你们，请认真贯彻执行，确保责任督学挂牌督导工作落到实处。</p></div>"
+            "</body></html>").encode()
+    assert extract_html(page).title == title
+
+
+def test_a_headline_beats_a_title_element_that_only_names_the_site():
+    page = ("<html><head><meta charset='utf-8'><title>某某考试网-要闻</title></head><body>"
+            "<div class='crumbs'>你现在的位置：首页>新闻报道>要闻</div>"
+            "<h1>某县召开2024年教育督导工作会议部署全年重点任务</h1><p>2024-03-05 10:20</p>"
+            "<div class='content'><p>3月4日，某县召开2024年教育督导工作会议，总结去年工作，部署今年重点任务。</p></div>"
+            "</body></html>").encode()
+    record = extract_html(page)
+    assert record.title == "某县召开2024年教育督导工作会议部署全年重点任务"
+    assert record.publish_date == "2024-03-05"
