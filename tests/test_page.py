@@ -162,3 +162,12 @@ def test_a_headline_beats_a_title_element_that_only_names_the_site():
     record = extract_html(page)
     assert record.title == "某县召开2024年教育督导工作会议部署全年重点任务"
     assert record.publish_date == "2024-03-05"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("来源：新浪科技 某某网收集 2009-11-01", "新浪科技"),
+    ("来源: 证券市场红周刊 举报", "证券市场红周刊"),
+    ("人民网-文化频道 原创稿", "人民网-文化频道"),
+])
+def test_publisher_loses_what_trails_it_in_a_byline(raw, expected):
+    assert _clean_publisher(raw) == expected

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..datestr import iso, parse_date
+from .lines import is_furniture
 
 MAX_LINE_CHARS = 120  # longer lines are prose, not a byline
 FULL_DATE_RE = re.compile(
@@ -54,7 +55,11 @@ def read_byline(zone: list, year_hint: int | None = None) -> Byline:
             if m:
                 byline.date = iso(year_hint, int(m.group(1)), int(m.group(2)))
     if m and byline.date:
-        byline.source = _name_beside(joined, m.start(), m.end(), texts)
+        # The name may stand beside the first date or beside a later one (a dateline inside the article).
+        for match in (m, *FULL_DATE_RE.finditer(joined, m.end())):
+            byline.source = _name_beside(joined, match.start(), match.end(), texts)
+            if byline.source:
+                break
     return byline
 
 
@@ -86,7 +91,7 @@ def _as_name(token: str) -> str | None:
     if token.rstrip().endswith((":", "：")):  # a label (发布者：), not a name
         return None
     token = NAME_TAIL_RE.sub("", LABEL_HEAD_RE.sub("", token.strip(" ,，;；()（）[]【】")))
-    if not 2 <= len(token) <= 20 or token in BADGE_WORDS or re.search(r"[0-9:：]", token):
+    if not 2 <= len(token) <= 20 or token in BADGE_WORDS or re.search(r"[0-9:：]", token) or is_furniture(token):
         return None
     if not re.search(r"[\u4e00-\u9fffA-Za-z]", token):
         return None

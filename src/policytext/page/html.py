@@ -36,8 +36,8 @@ FIELD_COMMENT_RE = re.compile(
 # document early) makes libxml2 drop everything after it; the parser closes both at the end anyway.
 DOCUMENT_END_RE = re.compile(r"</\s*(?:html|body)\s*>", re.I)
 # Article dates page scripts hand to their own code: "pubtime": "2019-09-07 19:02:26", newsTime: '…'.
-SCRIPT_DATE_RE = re.compile(r"""(?:pub_?time|publish_?time|pub_?date|publish_?date|news_?time|datePublished)["']?"""
-                            r"""\s*[:=]\s*["']((?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}[^"']{0,12})["']""", re.I)
+SCRIPT_DATE_RE = re.compile(r"""(?:(?:pub|publish|news|release)_?(?:time|date|data)|datePublished)["']?\s*[:=]\s*["']"""
+                            r"""((?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)[^"']{0,12})["']""", re.I)
 CENTERED_RE = re.compile(r"text-align\s*:\s*center", re.I)
 HINT_SPLIT_RE = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 # Class and id words of page furniture (comment threads, sidebars, related lists, share bars, ads):

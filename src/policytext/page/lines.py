@@ -47,6 +47,7 @@ LABEL_FIELDS = {
     "文章来源": "source", "稿件来源": "source", "来源单位": "source", "发布部门": "publisher",
     "来自": "source", "来源于": "source", "本文来源": "source",
     "发布日期": "publish_date", "发文日期": "publish_date", "发布时间": "publish_date",
+    "信息发布时间": "publish_date", "信息发布日期": "publish_date", "文章发布时间": "publish_date",
     "公开日期": "publish_date", "公开时间": "publish_date", "发表时间": "publish_date", "发表日期": "publish_date",
     "时间": "date", "日期": "date", "更新时间": "updated",
     "成文日期": "written_date", "成文时间": "written_date", "印发日期": "written_date",

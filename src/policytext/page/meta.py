@@ -33,7 +33,8 @@ STAFF_SUBLABELS = {"记者": "reporter", "本报记者": "reporter", "通讯员"
 NOT_A_NAME_RE = re.compile(r"^各|[组局室厅委办站部]$|中心$")  # 图片：各督导小组 credits a group
 NAME_SPLIT_RE = re.compile(r"[\s、，,；;/]+")
 PUBLISHER_LABEL_RE = re.compile(r"^\s*(?:信息)?(?:来源|发布机构|发布单位|发文机关)\s*[:：]\s*")
-TRAILING_FURNITURE_RE = re.compile(r"(?:\s+(?:举报|纠错|分享|收藏|打印|关注|订阅|评论|原创稿|原创|转载|\d+))+$")
+TRAILING_FURNITURE_RE = re.compile(r"(?:\s+(?:举报|纠错|分享|收藏|打印|关注|订阅|评论|原创稿|原创|转载|\d+|"
+                                   r"\S{0,8}(?:收集|整理|转载|提供)))+$")
 PUBLISHER_TAIL_RE = re.compile(r"\s*(?:记者|通讯员|录入|编辑|责任编辑|作者|发布时间|时间|浏览|点击|阅读)(?:[:：]|\s|$)|"
                                r"\s*(?:19|20)\d{2}[-/.年]")
 
@@ -42,11 +43,11 @@ def _clean_publisher(value: str | None) -> str | None:
     """'来源：新华网' -> '新华网'; '县政府教育督导室 录入：王丽' -> '县政府教育督导室'."""
     if not value:
         return value
-    value = TRAILING_FURNITURE_RE.sub("", PUBLISHER_LABEL_RE.sub("", value))
+    value = PUBLISHER_LABEL_RE.sub("", value)
     tail = PUBLISHER_TAIL_RE.search(value)
     if tail and tail.start() > 0:
         value = value[:tail.start()]
-    return value.strip() or None
+    return TRAILING_FURNITURE_RE.sub("", value.strip()).strip() or None
 
 
 SELF_SOURCE_RE = re.compile(r"^(?:本站|本网|原创|网络|互联网|admin|管理员)$", re.I)
