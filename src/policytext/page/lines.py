@@ -41,7 +41,7 @@ SENTENCE_END_RE = re.compile(r"[。！？；…”]$")
 
 # Labelled metadata. Keys are labels with inner spaces removed.
 LABEL_FIELDS = {
-    "标题": "title", "名称": "title", "文件名称": "title",
+    "标题": "title", "名称": "title", "文件名称": "title", "信息名称": "title",
     "发布机构": "publisher", "发文机关": "publisher", "发文单位": "publisher", "发布单位": "publisher",
     "发文机构": "publisher", "公开单位": "publisher", "信息来源": "source", "来源": "source",
     "文章来源": "source", "稿件来源": "source", "来源单位": "source", "发布部门": "publisher",
@@ -52,7 +52,7 @@ LABEL_FIELDS = {
     "时间": "date", "日期": "date", "更新时间": "updated",
     "成文日期": "written_date", "成文时间": "written_date", "印发日期": "written_date",
     "文号": "doc_number", "发文字号": "doc_number", "文件编号": "doc_number", "发文号": "doc_number",
-    "索引号": "index_number", "信息索引号": "index_number",
+    "索引号": "index_number", "信息索引号": "index_number", "索取号": "index_number",
     "主题词": "subject_terms", "主题分类": "subject_terms", "分类": "subject_terms", "信息分类": "subject_terms",
     "时效": "validity", "有效性": "validity", "时效性": "validity", "效力状况": "validity",
     "作者": "author", "撰稿": "author", "撰稿人": "author", "记者": "reporter", "通讯员": "reporter",
@@ -166,15 +166,17 @@ REPORTER_LINE_RE = re.compile(r"^(?:《[^》]{1,12}》)?[\u4e00-\u9fffA-Za-z]{0,
                               r"[\u4e00-\u9fff·]{2,4}(?:\s*[、,，\s]\s*[\u4e00-\u9fff·]{2,4})*$")
 PROMO_RE = re.compile(r"(?:下载|安装)[^，。！]{0,12}(?:客户端|APP|App|app)|扫描[^，。]{0,12}二维码|"
                       r"关注[^，。]{0,15}(?:公众号|微信|微博|头条号)|【\s*(?:点击|下载|立即)[^】]{0,8}】|"
-                      r"点击(?:进入|投票|查看|阅读|收听|关注)|点【在看】|请关注\s*[:：]|返回\S{0,10}首页")
+                      r"点击(?:进入|投票|查看|阅读|收听|关注)|点【在看】|请关注\s*[:：]|返回\S{0,10}首页|"
+                      r"右上角[^，。]{0,12}(?:浏览器|分享)")
 # Credits of several people in one short line: 药剂科供稿 摄影/张艳 编辑/苏芳.
 CREDIT_WORD_RE = re.compile(r"供稿|撰稿|摄影|编辑|责编|审核|校对|初审|复审|终审|记者|通讯员|作者")
 # The note under a law's or resolution's title: （2007年6月29日第十届…会议通过）.
 ADOPTION_NOTE_RE = re.compile(r"^[（(][^（）()]{4,80}(?:通过|发布|公布|印发|修正|修订|施行)[）)]$")
 MEDIA_WIDGET_RE = re.compile(r"^(?:图集|视频|自动播放|播放|音频)(?:\s|$)")
+# A dateline of its own at the top of the text, alone or with the office that wrote it.
 DATE_ONLY_RE = re.compile(r"^(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
                           r"|[〇○零一二三四五六七八九]{4}年[〇○一二三四五六七八九十]{1,3}月[〇○一二三四五六七八九十]{1,3}日)"
-                          r"(?:\s*\d{1,2}[:：]\d{2}(?::\d{2})?)?$")
+                          r"(?:\s*\d{1,2}[:：]\d{2}(?::\d{2})?)?(?:\s+[\u4e00-\u9fff]{2,20})?$")
 SUMMARY_HEADING_RE = re.compile(r"^(?:划重点|核心提示|内容提要|要点速览|导读|摘要)\s*[:：]?\s*$")
 RELATED_HEADING_RE = re.compile(r"^(?:延伸阅读|相关阅读|相关新闻|相关文章|相关链接|相关报道|推荐阅读|延伸\s*[·•]?\s*推荐|猜你喜欢|"
                                 r"热门推荐|热点推荐|更多精彩|往期回顾|往期推荐|相关专题|点击进入专题)\s*[:：>》]*\s*$")
