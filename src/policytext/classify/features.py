@@ -1,5 +1,5 @@
-"""What the classifiers read: a document as five strings (title words, title characters,
-body words, body characters, topic cue indicators).
+"""What the classifiers read: a document as six strings (title words, title characters,
+body words, body characters, topic cue indicators, layout cue indicators).
 
 Training and prediction both go through ``document_fields``, so the scikit-learn pipelines
 and the numpy runtime see exactly the same input. The vectorizers downstream split words on
@@ -17,9 +17,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from .cues import cue_tokens
+from .cues import cue_tokens, layout_tokens
 
-FIELDS = ("title_words", "title_chars", "body_words", "body_chars", "cues")
+FIELDS = ("title_words", "title_chars", "body_words", "body_chars", "cues", "layout")
 
 _DIGITS_RE = re.compile(r"\d+")
 _SPACE_RE = re.compile(r"\s\s+|[^\S ]")  # what needs replacing to leave single spaces
@@ -63,4 +63,5 @@ def document_fields(title: str | None, text: str, body_tokens: Sequence[str] | N
     if body_tokens is None:
         body_tokens = segment(text)
     clean_title, clean_body = clean(title), clean(text)
-    return [words(segment(title)), clean_title, words(body_tokens), clean_body, cue_tokens(clean_title, clean_body)]
+    return [words(segment(title)), clean_title, words(body_tokens), clean_body, cue_tokens(clean_title, clean_body),
+            layout_tokens(title, text)]
