@@ -335,3 +335,10 @@ def test_shipped_card_keeps_real_pages_apart_from_the_corpus():
     assert card.index("## Cross-validated metrics") < card.index("## Real pages") < card.index("## Versions")
     metrics = json.loads((MODELS / "metrics.json").read_text("utf-8"))
     assert "real_pages" in metrics and "without_layout_indicators" in metrics
+
+
+@given(st.text(alphabet=st.sampled_from("督导２０２４Ａｂ，：　\u3000 \t\n\r\x0b\x1c\u2028\u2029\x851a_①ﬁ"), max_size=60))
+def test_clean_lines_is_clean_line_by_line(text):
+    from policytext.classify.features import clean, clean_lines
+
+    assert clean_lines(text) == [line for line in map(clean, text.splitlines()) if line]

@@ -110,9 +110,9 @@ _LINE_EDGE = 5
 def layout_tokens(title: str, text: str) -> str:
     """Space-joined layout indicator tokens (``L:`` + name; ``+`` when a line cue recurs) for a
     headline and body as written (``title`` and ``text`` as the page gives them)."""
-    from .features import clean
+    from .features import clean, clean_lines
 
-    lines = [line for line in (clean(raw) for raw in (text or "").splitlines()) if line]
+    lines = clean_lines(text or "")
     parts = {"head": lines[:_LINE_EDGE], "tail": lines[-_LINE_EDGE:], "lines": lines}
     body = "\n".join(lines)
     head_title = clean(title or "")
