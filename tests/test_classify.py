@@ -207,3 +207,138 @@ def test_words_keeps_the_tokens_with_a_word_character(tokens):
     from policytext.classify.features import clean, words
 
     assert words(tokens) == " ".join(w for w in clean(" ".join(tokens)).split(" ") if re.search(r"\w", w))
+
+
+_NOTICE = ("关于开展2025年春季学校食堂食品安全专项检查的通知\n武教督〔2025〕7号\n各中小学、幼儿园：\n"
+           "为保障师生饮食安全，县教育局决定会同县市场监督管理局开展学校食堂食品安全专项检查。现将有关事项通知如下：\n"
+           "一、检查内容\n（一）食品留样和索证索票情况。\n（二）从业人员健康证明情况。\n"
+           "二、工作要求\n各校要认真自查，发现问题立即整改。\n武义县教育局\n2025年3月4日")
+_GONGSHI = ("根据评估办法，经专家组入园评估，拟认定城关镇中心幼儿园为县级示范性幼儿园，现予公示。\n"
+            "公示时间：2025年5月6日至5月12日。如有异议，请在公示期内实名反映。\n反馈电话：0579-8761234\n"
+            "附件：拟认定名单\n序号 幼儿园 地址\n1 城关镇中心幼儿园 城关镇解放路8号\n2 石桥镇中心幼儿园 石桥镇新街1号\n"
+            "武义县教育局\n二〇二五年五月六日")
+_NEWS = ("县融媒5月8日讯（记者 王晓燕）8日上午，县市场监管局执法人员来到两所学校，对食堂开展突击检查。"
+         "检查中发现一处冷藏柜生熟未分开。")
+
+
+@pytest.mark.parametrize("title, text, present, absent", [
+    ("关于开展2025年春季学校食堂食品安全专项检查的通知", _NOTICE,
+     {"L:docno", "L:addressee", "L:signed_date", "L:signed_issuer", "L:t_notice", "L:t_about", "L:edu_actor",
+      "L:other_actor", "L:enumeration", "L:enumeration+"}, {"L:byline", "L:objection", "L:rows"}),
+    ("县教育局关于拟认定县级示范性幼儿园的公示", _GONGSHI,
+     {"L:objection", "L:attachment", "L:rows", "L:signed_date", "L:signed_issuer", "L:t_public", "L:edu_actor"},
+     {"L:docno", "L:addressee", "L:byline", "L:t_notice"}),
+    ("县市场监管局突击检查学校食堂", _NEWS, {"L:byline", "L:other_actor"},
+     {"L:docno", "L:addressee", "L:signed_date", "L:edu_actor", "L:t_notice", "L:t_public"}),
+])
+def test_layout_cues_read_the_shape_of_a_page(title, text, present, absent):
+    from policytext.classify.cues import layout_tokens
+
+    tokens = set(layout_tokens(title, text).split())
+    assert present <= tokens and not absent & tokens
+
+
+def test_layout_cues_need_lines_and_are_the_same_through_the_pipeline():
+    from policytext.classify.cues import layout_tokens
+    from policytext.classify.features import FIELDS, document_fields
+    from policytext.text.segment import segment
+
+    title = "关于开展2025年春季学校食堂食品安全专项检查的通知"
+    assert "L:docno" not in layout_tokens(title, _NOTICE.replace("\n", ""))  # one run-on line has no 文号 line
+    record = policytext.extract_text(_NOTICE)
+    layout = FIELDS.index("layout")
+    # what extraction classifies (its title, its text, the tokens it cut) gives the features training computes
+    assert document_fields(record.title, record.text, segment(record.text)) == document_fields(record.title, record.text)
+    assert document_fields(record.title, record.text)[layout] == layout_tokens(record.title, _NOTICE)
+
+
+def test_runtime_and_training_features_agree_on_corpus_documents(corpus):
+    """classify() cuts words itself or takes the caller's tokens; both give the fields training used."""
+    from policytext.classify.features import document_fields
+    from policytext.classify.train import read_labels
+    from policytext.text.segment import segment
+
+    docs = read_labels(LABELS)[::97]
+    index = {doc_id: i for i, doc_id in enumerate(corpus.ids)}
+    for doc in docs:
+        trained = list(corpus.fields[index[doc["id"]]])
+        assert document_fields(doc["title"], doc["text"]) == trained
+        assert document_fields(doc["title"], doc["text"], segment(doc["text"])) == trained
+
+
+def test_relevance_threshold_comes_from_the_tuning_grid():
+    from policytext.classify.train import THRESHOLD_GRID
+
+    model = shipped_model()
+    assert model.relevance_threshold in THRESHOLD_GRID
+    assert all(t in THRESHOLD_GRID for t in model.thresholds)
+
+
+@pytest.mark.parametrize("title, text, relevant, topics", [
+    ("县市场监管局突击检查学校食堂",
+     "5月8日上午，县市场监督管理局执法人员来到城关镇中心小学和育才实验学校，对学校食堂开展不打招呼的突击检查，"
+     "查看了食品留样、原料索证索票、后厨环境卫生和餐具消毒情况，对冷藏柜生熟未分开的问题当场责令改正。",
+     False, {"safety", "health"}),
+    ("县教育局联合市场监管局开展学校食堂食品安全检查",
+     "5月8日，县教育局会同县市场监督管理局组成联合检查组，对全县12所中小学食堂开展食品安全检查，"
+     "查看了食品留样、原料索证索票和后厨卫生情况，对发现的问题要求学校限期整改，整改情况报县教育局。",
+     True, {"safety", "health"}),
+    ("县教育局党组理论学习中心组专题学习全会精神",
+     "5月8日，县教育局党组理论学习中心组召开专题学习会，传达学习全会精神，局党组书记、局长主持会议并讲话。"
+     "会议要求，全系统要把学习贯彻全会精神作为当前的首要政治任务，党员干部要原原本本学、联系实际学。",
+     False, set()),
+])
+def test_relevance_follows_who_checks_and_topics_what_is_checked(title, text, relevant, topics):
+    """A canteen check is about food safety and hygiene whoever makes it; it is supervision only when
+    the education authority takes part. A study session is neither."""
+    labels = classify(title, text)
+    assert labels.is_relevant == relevant
+    assert set(labels.topics) <= topics and bool(labels.topics) == bool(topics)
+
+
+def test_real_page_scores_for_the_card(tmp_path):
+    """`policytext train --real DIR` scores the model it has written on saved pages with a gold.jsonl."""
+    from policytext.classify.card import _real_pages
+    from policytext.classify.model import _shipped_dir
+    from policytext.classify.train import score_real_pages
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    pages = {
+        "a.html": ("关于开展校园安全隐患排查的通知", _NOTICE.split("\n", 1)[1]),
+        "b.html": ("县教育局关于拟认定县级示范性幼儿园的公示", _GONGSHI),
+    }
+    gold = []
+    for name, (title, body) in pages.items():
+        paragraphs = "".join(f"<p>{line}</p>" for line in body.split("\n"))
+        html = (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
+                f"<div class='article'><h1>{title}</h1><div class='content'>{paragraphs}</div></div></body></html>")
+        (folder / name).write_text(html, "utf-8")
+        gold.append({"file": name, "title": title, "doc_type": "notice", "is_relevant": True, "topics": []})
+    (folder / "gold.jsonl").write_text("\n".join(json.dumps(g, ensure_ascii=False) for g in gold), "utf-8")
+
+    real = score_real_pages(folder, _shipped_dir())
+    assert real["status"] == "scored" and real["documents"] == 2
+    assert {"doc_type_accuracy", "relevance_precision", "relevance_recall", "topics_micro_f1"} <= set(real)
+    section = "\n".join(_real_pages(real))
+    assert "## Real pages" in section and f"| doc_type accuracy | {real['doc_type_accuracy']:.3f} |" in section
+    assert f"| is_relevant recall | {real['relevance_recall']:.3f} |" in section
+
+    missing = score_real_pages(tmp_path / "nowhere", _shipped_dir())
+    assert missing["status"] != "scored"
+    assert "Not measured" in "\n".join(_real_pages(missing))
+    assert "was given" in "\n".join(_real_pages(score_real_pages(None, _shipped_dir())))
+
+
+def test_shipped_card_keeps_real_pages_apart_from_the_corpus():
+    card = (MODELS / "MODEL_CARD.md").read_text("utf-8")
+    assert card.index("## Cross-validated metrics") < card.index("## Real pages") < card.index("## Versions")
+    metrics = json.loads((MODELS / "metrics.json").read_text("utf-8"))
+    assert "real_pages" in metrics and "without_layout_indicators" in metrics
+
+
+@given(st.text(alphabet=st.sampled_from("督导２０２４Ａｂ，：　\u3000 \t\n\r\x0b\x1c\u2028\u2029\x851a_①ﬁ"), max_size=60))
+def test_clean_lines_is_clean_line_by_line(text):
+    from policytext.classify.features import clean, clean_lines
+
+    assert clean_lines(text) == [line for line in map(clean, text.splitlines()) if line]

@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--runtime", help="folder for classifier.json/.npz (default: policytext/data/models of this "
                                       "installation, which is what policytext loads)")
     tr.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: %(default)s)")
+    tr.add_argument("--real", metavar="DIR",
+                    help="folder of saved real pages with a gold.jsonl (as for `evaluate labels --corpus`): the new "
+                         "model is scored on it and the model card reports those scores apart from the corpus ones")
     tr.add_argument("--debug", action="store_true", help="show the traceback on errors")
 
     from .crawl.commands import add_parsers as add_crawl_parsers  # crawl, export, reprocess

@@ -15,8 +15,10 @@ from .record import Announcement, Staff
 
 
 def extract_html(html: bytes | str, url: str | None = None,
-                 headers: Mapping[str, str] | None = None, encoding: str | None = None) -> Announcement:
-    """Record for an HTML page; bytes are decoded by policytext."""
+                 headers: Mapping[str, str] | None = None, encoding: str | None = None, *,
+                 model=None) -> Announcement:
+    """Record for an HTML page; bytes are decoded by policytext. ``model``: a classifier to use
+    instead of the shipped one (``classify.model.Model``)."""
     warnings: list[str] = []
     if isinstance(html, (bytes, bytearray, memoryview)):
         decoded = decode_html(bytes(html), headers, encoding)
@@ -29,7 +31,7 @@ def extract_html(html: bytes | str, url: str | None = None,
         raise InputError("input looks binary, not HTML")
     page = parse_html(html, url)
     page.warnings[:0] = warnings
-    return build_record(page)
+    return build_record(page, model)
 
 
 def extract_text(text: str, url: str | None = None) -> Announcement:
@@ -46,8 +48,8 @@ def extract_text(text: str, url: str | None = None) -> Announcement:
     return build_record(parse_text(text, url))
 
 
-def build_record(page: Page) -> Announcement:
-    """Classify and extract over the page's final text."""
+def build_record(page: Page, model=None) -> Announcement:
+    """Classify and extract over the page's final text (with ``model``, if given, as classifier)."""
     from .classify import classify
     from .extractors.dates import find_dates
     from .extractors.officials import find_officials, find_staff
@@ -66,7 +68,7 @@ def build_record(page: Page) -> Announcement:
         return record
     words = segment(text)
     boundaries = {0, *accumulate(map(len, words))}  # where each word starts (and the end of the text)
-    labels = classify(page.title, text, words)
+    labels = classify(page.title, text, words, model)
     record.doc_type, record.topics, record.is_relevant = labels.doc_type, labels.topics, labels.is_relevant
     record.scores = labels.scores
     record.dates = find_dates(text, page.publish_date)

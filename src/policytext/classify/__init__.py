@@ -18,14 +18,15 @@ class Classification:
     scores: dict = field(default_factory=dict)
 
 
-def classify(title: str | None, text: str, body_tokens: Sequence[str] | None = None) -> Classification:
+def classify(title: str | None, text: str, body_tokens: Sequence[str] | None = None, model=None) -> Classification:
     """Labels for one announcement from its headline and body, with the model's probabilities.
 
-    ``body_tokens`` is ``policytext.segment(text)`` when the caller has cut the text already.
+    ``body_tokens`` is ``policytext.segment(text)`` when the caller has cut the text already;
+    ``model`` a ``classify.model.Model`` to use instead of the one shipped with policytext.
     """
     from .model import shipped_model
 
-    model = shipped_model()
+    model = model or shipped_model()
     prediction = model.predict(title, text, body_tokens)
     doc_type, topics, is_relevant = model.labels(prediction)
     scores = {

@@ -66,5 +66,66 @@ def cue_tokens(title: str, body: str) -> str:
 @cache
 def cue_fingerprint() -> str:
     """Short hash of the cue patterns and tiers, stored with the models."""
-    definition = repr((TOPIC_CUES, COUNT_TIERS, TITLE_SUFFIX))
+    definition = repr((TOPIC_CUES, COUNT_TIERS, TITLE_SUFFIX, LAYOUT_CUES, _LINE_EDGE))
     return hashlib.sha256(definition.encode("utf-8")).hexdigest()[:16]
+
+
+# Layout cues: what the shape of a real page says about its genre and issuer. A notice carries its own
+# 文号 on a line of its own and an addressee line (各学校：); a 公示 gives a period for objections;
+# a news story opens with a dateline and a reporter; results and lists come as numbered rows; an
+# issued document ends with the issuing body and a date. Read from the text as written (lines kept),
+# with NFKC punctuation and digit runs as 0, like the other features.
+_DATE_LINE = r"(?:0|[〇零○一二三四五六七八九]{4})年[0一二三四五六七八九十]{1,2}月[0一二三四五六七八九十]{1,3}日"
+_ISSUER_END = r"(?:局|室|厅|部|委|委员会|政府|办公室|学校|中学|小学|幼儿园|中心|小组|学院|大学|站|所|处|科|股|队|会)"
+LAYOUT_CUES: tuple[tuple[str, str, str], ...] = (
+    # (token, where, pattern): where is "head" (first five lines), "tail" (last five lines),
+    # "lines" (any line), "body" (the whole text) or "title".
+    ("docno", "head", r"^[^,，。;；:]{1,20}(?:[〔\[【(]0[〕\]】)]|0年?)第?0号$|^第0号$"),
+    ("addressee", "head", r"^各[^,，。;；]{1,40}:|^[^,，。;；\s]{2,30}(?:学校|幼儿园|单位|部门|局|政府|中心|学区|处室):$"),
+    ("cited_docno", "body", r"[〔\[【(]0[〕\]】)]第?0号"),
+    ("signed_date", "tail", rf"^{_DATE_LINE}$"),
+    ("signed_issuer", "tail", rf"^[^,，。;；:\s]{{3,40}}{_ISSUER_END}$"),
+    ("objection", "body", r"公示期|公示时间|公示日期|有异议|反馈电话|监督电话|举报电话"),
+    ("attachment", "lines", r"^附件\s*(?:0|:|$)"),
+    ("byline", "head", r"^.{0,30}(?:讯|消息)\s*[(（]|[(（](?:融媒体)?(?:记者|通讯员)|^(?:本报|本网)讯"),
+    ("rows", "lines", r"^(?:0[\s、.]\s*\S+\s+\S+|序号\s)"),
+    ("enumeration", "lines", r"^(?:[一二三四五六七八九十]{1,2}、|0[、.]|[(（][一二三四五六七八九十0]{1,2}[)）])"),
+    ("party", "body", r"学习贯彻|全会精神|党纪学习|主题教育|理论学习|中心组|党史学习|警示教育|主题党日|党风廉政|"
+                      r"党组会|民主生活会|组织生活会|廉政"),
+    ("edu_actor", "body", r"教育局|教育厅|教育部|教体局|教育体育局|教育和体育局|教文体局|教育委员会|教委|教育督导|督导室|"
+                          r"督学|教育行政部门"),
+    ("other_actor", "body", r"市场监管|市场监督管理|公安|交警|派出所|消防救援|执法局|城管|综合执法|应急管理局|卫健|卫生健康|"
+                            r"疾控|人大|政协|法院|检察院|住建|自然资源|农业农村|文旅|生态环境|审计|税务|民政"),
+    ("t_notice", "title", r"通知$"),
+    ("t_public", "title", r"(?:公示|公告|通告|名单)$"),
+    ("t_bulletin", "title", r"通报$"),
+    ("t_plan", "title", r"(?:计划|要点|安排|方案|计划表)$"),
+    ("t_explain", "title", r"(?:解读|说明|问答|答记者问|答问)$"),
+    ("t_about", "title", r"^关于"),
+)
+_LAYOUT = tuple((token, where, re.compile(rx, re.M)) for token, where, rx in LAYOUT_CUES)
+_LINE_EDGE = 5
+
+
+def layout_tokens(title: str, text: str) -> str:
+    """Space-joined layout indicator tokens (``L:`` + name; ``+`` when a line cue recurs) for a
+    headline and body as written (``title`` and ``text`` as the page gives them)."""
+    from .features import clean, clean_lines
+
+    lines = clean_lines(text or "")
+    parts = {"head": lines[:_LINE_EDGE], "tail": lines[-_LINE_EDGE:], "lines": lines}
+    body = "\n".join(lines)
+    head_title = clean(title or "")
+    tokens = []
+    for token, where, rx in _LAYOUT:
+        if where == "title":
+            n = bool(rx.search(head_title))
+        elif where == "body":
+            n = len(rx.findall(body))
+        else:
+            n = sum(1 for line in parts[where] if rx.search(line))
+        if n:
+            tokens.append("L:" + token)
+        if n >= 3:
+            tokens.append("L:" + token + "+")
+    return " ".join(tokens)

@@ -1,5 +1,5 @@
-"""What the classifiers read: a document as five strings (title words, title characters,
-body words, body characters, topic cue indicators).
+"""What the classifiers read: a document as six strings (title words, title characters,
+body words, body characters, topic cue indicators, layout cue indicators).
 
 Training and prediction both go through ``document_fields``, so the scikit-learn pipelines
 and the numpy runtime see exactly the same input. The vectorizers downstream split words on
@@ -17,13 +17,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from .cues import cue_tokens
+from .cues import cue_tokens, layout_tokens
 
-FIELDS = ("title_words", "title_chars", "body_words", "body_chars", "cues")
+FIELDS = ("title_words", "title_chars", "body_words", "body_chars", "cues", "layout")
 
 _DIGITS_RE = re.compile(r"\d+")
 _SPACE_RE = re.compile(r"\s\s+|[^\S ]")  # what needs replacing to leave single spaces
 _WORD_RE = re.compile(r"\w")
+_LINE_SPACE_RE = re.compile(r"[^\S\n]+")  # whitespace runs within a line
 # Full-width ASCII and the ideographic space, mapped the way NFKC maps them. Chinese text is full
 # of ，（）：, which make unicodedata take its slow path; after this it usually has nothing left to
 # change and returns at once, with the same result. (A regex finds the few such characters
@@ -40,6 +41,13 @@ def clean(text: str) -> str:
     """NFKC and lower case, digit runs as ``0``, every whitespace run as one space."""
     text = unicodedata.normalize("NFKC", _WIDE_RE.sub(_narrow, text)).lower()
     return _SPACE_RE.sub(" ", _DIGITS_RE.sub("0", text)).strip()
+
+
+def clean_lines(text: str) -> list[str]:
+    """The non-empty lines of ``text``, each as ``clean`` makes it (one pass over the whole text)."""
+    text = "\n".join(text.splitlines())
+    text = _LINE_SPACE_RE.sub(" ", _DIGITS_RE.sub("0", unicodedata.normalize("NFKC", _WIDE_RE.sub(_narrow, text)).lower()))
+    return [line for line in map(str.strip, text.split("\n")) if line]
 
 
 def words(tokens: Iterable[str]) -> str:
@@ -63,4 +71,5 @@ def document_fields(title: str | None, text: str, body_tokens: Sequence[str] | N
     if body_tokens is None:
         body_tokens = segment(text)
     clean_title, clean_body = clean(title), clean(text)
-    return [words(segment(title)), clean_title, words(body_tokens), clean_body, cue_tokens(clean_title, clean_body)]
+    return [words(segment(title)), clean_title, words(body_tokens), clean_body, cue_tokens(clean_title, clean_body),
+            layout_tokens(title, text)]

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 # Bump when the layout of the exported files or what features.py / cues.py compute changes.
-MODEL_FORMAT = 2
+MODEL_FORMAT = 3
 RUNTIME_JSON = "classifier.json"
 RUNTIME_ARRAYS = "classifier.npz"
 RUNTIME_RESOURCE = "data/models"
@@ -254,7 +254,7 @@ class Model:
         doc_type = max(self.doc_types, key=lambda label: prediction.doc_type[label])
         is_relevant = prediction.relevance >= self.relevance_threshold
         chosen = [label for label, threshold in zip(self.topics, self.thresholds)
-                  if prediction.topics[label] >= threshold] if is_relevant else []
+                  if prediction.topics[label] >= threshold]
         return doc_type, sorted(chosen, key=lambda label: -prediction.topics[label]), is_relevant
 
 

@@ -33,12 +33,18 @@ SKOPS_FILES = {task: f"{task}.skops" for task in TASKS}
 # vocabulary, and the shipped files, small without measurable loss.
 C = 10.0
 CUE_WEIGHT = 0.3
+LAYOUT_WEIGHT = 0.3
 
 
-def feature_union(cues: bool = True) -> ColumnTransformer:
-    """Title and body, each as words (1-2 grams) and characters (1-3 / 2-3 grams), plus cue indicators.
+INDICATOR_BLOCKS = {"cues": CUE_WEIGHT, "layout": LAYOUT_WEIGHT}
 
-    ``cues=False`` leaves the indicators out; training uses it only to measure what they add.
+
+def feature_union(without: tuple[str, ...] = ()) -> ColumnTransformer:
+    """Title and body, each as words (1-2 grams) and characters (1-3 / 2-3 grams), plus topic cue and
+    layout cue indicators.
+
+    ``without`` names indicator blocks (``cues``, ``layout``) to leave out; training uses it only to
+    measure what they add.
     """
     words = dict(analyzer="word", token_pattern=r"\S+", lowercase=False, sublinear_tf=True)
     chars = dict(analyzer="char", lowercase=False, sublinear_tf=True)
@@ -49,10 +55,13 @@ def feature_union(cues: bool = True) -> ColumnTransformer:
         ("body_words", TfidfVectorizer(ngram_range=(1, 2), min_df=8, **words), column["body_words"]),
         ("body_chars", TfidfVectorizer(ngram_range=(2, 3), min_df=8, **chars), column["body_chars"]),
     ]
-    if cues:
-        blocks.append(("cues", TfidfVectorizer(token_pattern=r"\S+", lowercase=False, binary=True, use_idf=False,
-                                               norm=None), column["cues"]))
-    return ColumnTransformer(blocks, transformer_weights={"cues": CUE_WEIGHT} if cues else None)
+    weights = {}
+    for name, weight in INDICATOR_BLOCKS.items():
+        if name not in without:
+            blocks.append((name, TfidfVectorizer(token_pattern=r"\S+", lowercase=False, binary=True, use_idf=False,
+                                                 norm=None), column[name]))
+            weights[name] = weight
+    return ColumnTransformer(blocks, transformer_weights=weights or None)
 
 
 def _linear() -> LogisticRegression:
@@ -65,26 +74,25 @@ def build_model(task: str) -> LogisticRegression | OneVsRestClassifier:
     return OneVsRestClassifier(_linear()) if task == "topics" else _linear()
 
 
-def fit_pipelines(fields: np.ndarray, targets: dict[str, np.ndarray], relevant: np.ndarray,
-                  tasks: tuple[str, ...] = TASKS, cues: bool = True) -> dict[str, Pipeline]:
+def fit_pipelines(fields: np.ndarray, targets: dict[str, np.ndarray],
+                  tasks: tuple[str, ...] = TASKS, without: tuple[str, ...] = ()) -> dict[str, Pipeline]:
     """One pipeline per task around one feature union fitted on all documents.
 
-    Topics are learned from the relevant documents only: an irrelevant document gets no
-    topics anyway, and its all-empty labels would teach the topic models that, say, the
-    safety wording of a factory inspection is not about safety.
+    Topics are learned from every document: an irrelevant one carries the topics it is about
+    (a market regulator's check of school canteens is about safety) or none (a factory's fire
+    inspection is not about campus safety), and the models learn both.
     """
     import copy
     import warnings
 
-    union = feature_union(cues).fit(fields)
+    union = feature_union(without).fit(fields)
     features = union.transform(fields)
     pipelines = {}
     for task in tasks:
-        rows = np.flatnonzero(relevant) if task == "topics" else np.arange(len(fields))
         with warnings.catch_warnings():
             # A topic absent from a small training part just gets a constant prediction.
             warnings.filterwarnings("ignore", message="Label .* is present in all training examples")
-            model = build_model(task).fit(features[rows], targets[task][rows])
+            model = build_model(task).fit(features, targets[task])
         pipelines[task] = Pipeline([("features", copy.deepcopy(union)), ("model", model)])
     return pipelines
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import accuracy_score, f1_score
+from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, precision_score, recall_score
 from sklearn.model_selection import StratifiedGroupKFold
 
 from .. import __version__
@@ -32,7 +32,6 @@ from .pipelines import SEED, export_runtime, fit_pipelines, library_versions, sa
 
 REQUIRED_KEYS = ("id", "group", "title", "text", "doc_type", "topics", "is_relevant")
 THRESHOLD_GRID = tuple(round(0.1 + 0.025 * i, 3) for i in range(29))  # 0.1 .. 0.8
-RELEVANCE_THRESHOLD = 0.5
 TARGETS = {"doc_type_macro_f1": 0.90, "topics_micro_f1": 0.85, "topics_macro_f1": 0.75, "relevance_f1": 0.95}
 
 
@@ -114,44 +113,52 @@ def _folds(corpus: Corpus, n_splits: int, seed: int = SEED) -> list[tuple[np.nda
     return list(splitter.split(corpus.fields, corpus.doc_type, corpus.groups))
 
 
-def _fit(corpus: Corpus, tasks: tuple[str, ...] = TASKS, cues: bool = True) -> dict[str, Any]:
+def _fit(corpus: Corpus, tasks: tuple[str, ...] = TASKS, without: tuple[str, ...] = ()) -> dict[str, Any]:
     targets = {task: corpus.target(task) for task in tasks}
-    return fit_pipelines(corpus.fields, targets, corpus.relevant, tasks, cues)
+    return fit_pipelines(corpus.fields, targets, tasks, without)
 
 
-def best_threshold(truth: np.ndarray, probability: np.ndarray) -> float:
-    """The grid threshold with the best F1; the middle one when several tie."""
-    scores = [f1_score(truth, probability >= t, zero_division=0) for t in THRESHOLD_GRID]
+def best_threshold(truth: np.ndarray, probability: np.ndarray, score: Callable = f1_score) -> float:
+    """The grid threshold with the best ``score`` (F1 by default); the middle one when several tie."""
+    scores = [score(truth, probability >= t) for t in THRESHOLD_GRID]
     top = max(scores)
     best = [t for t, s in zip(THRESHOLD_GRID, scores) if s >= top - 1e-12]
     return float(best[len(best) // 2])
 
 
-def tune_thresholds(corpus: Corpus, n_splits: int, cues: bool = True) -> list[float]:
-    """Per-topic thresholds from out-of-fold probabilities of a grouped cross-validation.
+def _f1(truth: np.ndarray, predicted: np.ndarray) -> float:
+    return f1_score(truth, predicted, zero_division=0)
 
-    Only relevant documents are scored, since only they can get topics.
+
+def tune_thresholds(corpus: Corpus, n_splits: int, without: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Decision thresholds from out-of-fold probabilities of a grouped cross-validation.
+
+    One per topic, with the best F1 over all documents (an irrelevant document can carry topics
+    too, when it is about one of the areas). Relevance gets the threshold with the best balanced
+    accuracy, which does not depend on the share of relevant documents: real sites publish far
+    more that is not about supervision than the corpus holds.
     """
-    relevant = np.flatnonzero(corpus.relevant)
-    oof = np.zeros(corpus.topics.shape)
+    tasks = ("topics", "is_relevant")
+    topics, relevance = np.zeros(corpus.topics.shape), np.zeros(len(corpus))
     for train, test in _folds(corpus, n_splits):
-        scored = np.intersect1d(test, relevant)
-        oof[scored] = _fit(corpus.take(train), ("topics",), cues)["topics"].predict_proba(corpus.fields[scored])
-    return [best_threshold(corpus.topics[relevant, j], oof[relevant, j]) for j in range(len(TOPICS))]
+        fitted = _fit(corpus.take(train), tasks, without)
+        topics[test] = fitted["topics"].predict_proba(corpus.fields[test])
+        relevance[test] = fitted["is_relevant"].predict_proba(corpus.fields[test])[:, 1]
+    return {"topics": [best_threshold(corpus.topics[:, j], topics[:, j], _f1) for j in range(len(TOPICS))],
+            "is_relevant": best_threshold(corpus.relevant, relevance, balanced_accuracy_score)}
 
 
-def fit_models(corpus: Corpus, n_splits: int, cues: bool = True) -> tuple[dict[str, Any], list[float]]:
-    """The three fitted pipelines and the tuned topic thresholds."""
-    return _fit(corpus, TASKS, cues), tune_thresholds(corpus, n_splits, cues)
+def fit_models(corpus: Corpus, n_splits: int, without: tuple[str, ...] = ()) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The three fitted pipelines and the tuned thresholds (``topics``: one per topic, ``is_relevant``)."""
+    return _fit(corpus, TASKS, without), tune_thresholds(corpus, n_splits, without)
 
 
-def apply_labels(pipelines: dict[str, Any], thresholds: list[float], fields: np.ndarray) -> dict[str, np.ndarray]:
-    """Predictions the way ``classify`` makes them: topics only for relevant documents."""
+def apply_labels(pipelines: dict[str, Any], thresholds: dict[str, Any], fields: np.ndarray) -> dict[str, np.ndarray]:
+    """Predictions the way ``classify`` makes them."""
     relevance = pipelines["is_relevant"].predict_proba(fields)[:, 1]
-    relevant = relevance >= RELEVANCE_THRESHOLD
-    topics_raw = (pipelines["topics"].predict_proba(fields) >= np.array(thresholds)).astype(int)
-    return {"doc_type": pipelines["doc_type"].predict(fields), "topics_raw": topics_raw,
-            "topics": topics_raw * relevant[:, None], "is_relevant": relevant}
+    topics = (pipelines["topics"].predict_proba(fields) >= np.array(thresholds["topics"])).astype(int)
+    return {"doc_type": pipelines["doc_type"].predict(fields), "topics": topics,
+            "is_relevant": relevance >= thresholds["is_relevant"]}
 
 
 def _scores(corpus: Corpus, predicted: dict[str, np.ndarray]) -> dict[str, float]:
@@ -160,23 +167,21 @@ def _scores(corpus: Corpus, predicted: dict[str, np.ndarray]) -> dict[str, float
         "doc_type_accuracy": accuracy_score(corpus.doc_type, predicted["doc_type"]),
         "topics_micro_f1": f1_score(corpus.topics, predicted["topics"], average="micro", zero_division=0),
         "topics_macro_f1": f1_score(corpus.topics, predicted["topics"], average="macro", zero_division=0),
-        "topics_micro_f1_without_relevance_gate": f1_score(corpus.topics, predicted["topics_raw"], average="micro",
-                                                           zero_division=0),
-        "topics_macro_f1_without_relevance_gate": f1_score(corpus.topics, predicted["topics_raw"], average="macro",
-                                                           zero_division=0),
         "relevance_f1": f1_score(corpus.relevant, predicted["is_relevant"], zero_division=0),
+        "relevance_precision": precision_score(corpus.relevant, predicted["is_relevant"], zero_division=0),
+        "relevance_recall": recall_score(corpus.relevant, predicted["is_relevant"], zero_division=0),
         "relevance_accuracy": accuracy_score(corpus.relevant, predicted["is_relevant"]),
     }
 
 
 def cross_validate(corpus: Corpus, n_splits: int = 5, progress: Callable[[str], None] = lambda message: None,
-                   cues: bool = True) -> dict[str, Any]:
+                   without: tuple[str, ...] = ()) -> dict[str, Any]:
     """Nested grouped cross-validation: per-fold scores, their mean and std, and pooled details."""
     per_fold = []
     pooled = {"doc_type": np.empty(len(corpus), dtype=object), "topics": np.zeros_like(corpus.topics),
-              "topics_raw": np.zeros_like(corpus.topics), "is_relevant": np.zeros(len(corpus), dtype=bool)}
+              "is_relevant": np.zeros(len(corpus), dtype=bool)}
     for k, (train, test) in enumerate(_folds(corpus, n_splits), 1):
-        pipelines, thresholds = fit_models(corpus.take(train), n_splits, cues)
+        pipelines, thresholds = fit_models(corpus.take(train), n_splits, without)
         predicted = apply_labels(pipelines, thresholds, corpus.fields[test])
         for key, value in predicted.items():
             pooled[key][test] = value
@@ -204,24 +209,31 @@ def cross_validate(corpus: Corpus, n_splits: int = 5, progress: Callable[[str], 
 
 
 def train(labels: Path, models: Path, runtime: Path, *, n_splits: int = 5, evaluate: bool = True,
-          ids: Iterable[str] | None = None, progress: Callable[[str], None] = lambda message: None) -> dict[str, Any]:
-    """Fit on every labelled document, write skops files, metadata, metrics, model card and the runtime form."""
+          ids: Iterable[str] | None = None, real: Path | None = None,
+          progress: Callable[[str], None] = lambda message: None) -> dict[str, Any]:
+    """Fit on every labelled document, write skops files, metadata, metrics, model card and the runtime form.
+
+    ``real`` is a folder of saved real pages with a ``gold.jsonl`` (``evaluate labels --corpus``):
+    the trained model is scored on it through the whole pipeline, and the card reports those
+    scores apart from the corpus ones. Nothing is tuned on it.
+    """
     docs = read_labels(labels, ids)
     progress(f"{len(docs)} labelled documents from {labels}")
     corpus = build_corpus(docs)
     metrics = None
     if evaluate:
         metrics = cross_validate(corpus, n_splits, progress)
-        progress("the same without the topic cue indicators, to check they earn their place")
-        metrics["without_cue_indicators"] = cross_validate(corpus, n_splits, progress, cues=False)["summary"]
+        for block, key in (("cues", "without_cue_indicators"), ("layout", "without_layout_indicators")):
+            progress(f"the same without the {block} block, to check it earns its place")
+            metrics[key] = cross_validate(corpus, n_splits, progress, without=(block,))["summary"]
     pipelines, thresholds = fit_models(corpus, n_splits)
     meta = {
         "format": MODEL_FORMAT, "policytext": __version__, "cue_fingerprint": cue_fingerprint(),
         "dictionary_sha256": _dictionary_sha256(), "versions": library_versions(),
         "corpus": {"documents": len(corpus), "sha256": corpus.sha256, "files": sorted(set(corpus.sources.tolist()))},
         "doc_type": {"labels": sorted(set(corpus.doc_type.tolist()))},
-        "topics": {"labels": list(TOPICS), "thresholds": thresholds},
-        "is_relevant": {"threshold": RELEVANCE_THRESHOLD},
+        "topics": {"labels": list(TOPICS), "thresholds": thresholds["topics"]},
+        "is_relevant": {"threshold": thresholds["is_relevant"]},
     }
     runtime_meta, arrays = export_runtime(pipelines, meta)
     model_id = _model_id(runtime_meta, arrays)
@@ -234,10 +246,26 @@ def train(labels: Path, models: Path, runtime: Path, *, n_splits: int = 5, evalu
     else:
         from .card import model_card
 
+        metrics["real_pages"] = score_real_pages(real, Path(runtime), progress)
         metrics_path.write_text(json.dumps(dict(metrics, id=model_id), indent=2) + "\n", "utf-8")
         card_path.write_text(model_card(docs, corpus, meta, metrics, model_id), "utf-8")
     progress(f"model {model_id}: skops files in {models}, runtime files in {runtime}")
     return {"id": model_id, "metrics": metrics, "thresholds": thresholds}
+
+
+def score_real_pages(folder: Path | None, runtime: Path,
+                     progress: Callable[[str], None] = lambda message: None) -> dict[str, Any]:
+    """Scores of the model in ``runtime`` on a folder of real pages, or why there are none."""
+    from ..evaluate.labels import evaluate_labels
+    from .model import Model
+
+    if folder is None:
+        return {"folder": None, "status": "no folder of real pages was given (`policytext train --real DIR`)"}
+    if not (Path(folder) / "gold.jsonl").is_file():
+        return {"folder": str(folder), "status": "the folder was not found or has no gold.jsonl"}
+    progress(f"scoring the new model on the real pages of {folder}")
+    summary = evaluate_labels([folder], model=Model.load(runtime)).summary()
+    return {"folder": str(folder), "status": "scored", **summary}
 
 
 def _model_id(runtime_meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> str:
@@ -268,9 +296,18 @@ def run_command(args) -> int:
     if args.folds < 2:
         raise ResourceError("--folds must be at least 2")
     runtime = Path(args.runtime) if args.runtime else Path(__file__).resolve().parents[1] / RUNTIME_RESOURCE
-    result = train(labels, models, runtime, n_splits=args.folds,
+    real = Path(args.real) if args.real else None
+    result = train(labels, models, runtime, n_splits=args.folds, real=real,
                    progress=lambda message: print(message, file=sys.stderr, flush=True))
     for key, target in TARGETS.items():
         s = result["metrics"]["summary"][key]
         print(f"{key}: {s['mean']:.3f} ± {s['std']:.3f} (target {target:.2f})")
+    print(f"relevance threshold: {result['thresholds']['is_relevant']:g}")
+    real = result["metrics"]["real_pages"]
+    if real["status"] == "scored":
+        print(f"real pages ({real['documents']}, {real['folder']}): doc_type accuracy {real['doc_type_accuracy']:.3f}, "
+              f"topics micro-F1 {real['topics_micro_f1']:.3f}, relevance accuracy {real['relevance_accuracy']:.3f} "
+              f"(P {real['relevance_precision']:.3f}, R {real['relevance_recall']:.3f})")
+    else:
+        print(f"real pages: {real['status']}")
     return 0

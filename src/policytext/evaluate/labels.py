@@ -45,12 +45,13 @@ class LabelScores:
         }
 
 
-def evaluate_labels(paths: list[str | Path]) -> LabelScores:
+def evaluate_labels(paths: list[str | Path], model=None) -> LabelScores:
     """Classify every labelled document of ``paths`` and score it.
 
     A path is a ``*.jsonl`` file or a folder of them (documents as text), or a folder of saved
     real pages with a ``gold.jsonl`` (see ``evaluate real``), whose pages go through the whole
-    pipeline, page stage included, as the crawl reads them.
+    pipeline, page stage included, as the crawl reads them. ``model`` (a ``classify.model.Model``)
+    replaces the shipped classifier, as ``policytext train`` does to score what it has just built.
     """
     from ..classify import classify
     from ..classify.train import read_labels
@@ -58,24 +59,24 @@ def evaluate_labels(paths: list[str | Path]) -> LabelScores:
     scores = LabelScores()
     for path in map(Path, paths):
         if (path / "gold.jsonl").is_file():
-            _score_pages(scores, path)
+            _score_pages(scores, path, model)
             continue
         docs = read_labels(path if path.is_dir() else path.parent)
         if not path.is_dir():
             docs = [d for d in docs if d["source"] == path.stem]
         for doc in docs:
-            _score(scores, doc, classify(doc["title"], doc["text"]))
+            _score(scores, doc, classify(doc["title"], doc["text"], model=model))
     return scores
 
 
-def _score_pages(scores: LabelScores, folder: Path) -> None:
+def _score_pages(scores: LabelScores, folder: Path, model=None) -> None:
     from ..pipeline import extract_html
     from .real import load_gold
 
     for gold in load_gold(folder):
         if "doc_type" not in gold:
             continue
-        record = extract_html((folder / gold["file"]).read_bytes(), url=gold.get("url"))
+        record = extract_html((folder / gold["file"]).read_bytes(), url=gold.get("url"), model=model)
         _score(scores, {**gold, "id": gold["file"]}, record)
 
 
