@@ -1,8 +1,10 @@
 """Bad input never produces a bare traceback: a record or a PolicytextError."""
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import policytext
 from policytext import PolicytextError
+from policytext.crawl.urls import page_links
 
 from .conftest import PAGES, validate
 
@@ -58,3 +60,43 @@ def test_lone_surrogates_and_astral_characters_in_text():
     record = policytext.extract_text("关于开学检查的通知\n" + body * 20)
     validate(record)
     assert record.doc_type and "\ud800" in record.text
+
+
+def test_lone_surrogates_in_traditional_text():
+    """OpenCC cannot encode a lone surrogate: the text around it is still converted."""
+    text = "關於開展學校督導檢查工作的通知\n縣教育局\ud800召開督導會議，部署開學檢查工作。"
+    assert policytext.normalize(text) == "关于开展学校督导检查工作的通知\n县教育局\ud800召开督导会议，部署开学检查工作。"
+    assert "".join(policytext.segment(text)) == text
+    record = policytext.extract_text(text * 3)
+    validate(record)
+    assert "converted_from_traditional" in record.warnings and "\ud800" in record.text
+
+
+@pytest.mark.parametrize("tail", ["\x01", "&#1;", "&#x1b;", "\x0b", "&#xfffe;"])
+def test_control_character_after_a_hidden_element(tail):
+    """Dropping a hidden element joins its tail to the text before it, which lxml refuses to do with a control
+    character: the text is kept without it."""
+    html = (f"<html><body><div class='TRS_Editor'><p>县教育局召开督导工作会议，部署开学检查工作。<span hidden>x</span>"
+            f"{tail}局长王建华主持会议。</p></div></body></html>")
+    record = policytext.extract_html(html)
+    validate(record)
+    assert "局长王建华主持会议" in record.text
+
+
+def test_lone_surrogate_in_an_html_string_does_not_cut_the_page():
+    html = ("<html><body><div class='TRS_Editor'><p>县教育局召开督导工作会议，\ud800部署开学检查工作。</p>"
+            "<p>局长王建华主持会议并讲话，要求各校做好开学准备。</p></div></body></html>")
+    record = policytext.extract_html(html)
+    assert "局长王建华主持会议并讲话" in record.text and "\ufffd部署" in record.text
+
+
+@pytest.mark.parametrize("href", ["http://h:99999/a.html", "http://[::1/a.html", "//[x/a", "http://h:port/"])
+def test_page_links_skip_malformed_addresses(href):
+    source = f"<a href='{href}'>x</a><a href='/ok.html'>ok</a>"
+    assert page_links(source, "http://h.gov.cn/list/index.html") == ["http://h.gov.cn/ok.html"]
+
+
+def test_page_links_survive_a_malformed_base_and_pager():
+    source = ("<base href='http://[broken/'><a href='ok.html'>ok</a>"
+              "<script>createPageHTML(" + "9" * 5000 + ", 1, 'index', 'htm');</script>")
+    assert page_links(source, "http://h.gov.cn/list/index.html") == ["http://h.gov.cn/list/ok.html"]

@@ -17,7 +17,7 @@ HREF_RE = re.compile(r"""\bhref\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>]+))""
 BASE_RE = re.compile(r"""<base\b[^>]*\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
 BASE_TAG_RE = re.compile(r"<base\b[^>]*>", re.I)
 # TRS list pages: createPageHTML(<pages>, <current>, "index", "htm"): page k+1 is index_k.htm.
-TRS_PAGER_RE = re.compile(r"""createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["'](\w+)["']\s*,\s*["'](\w+)["']""")
+TRS_PAGER_RE = re.compile(r"""createPageHTML\(\s*(\d{1,9})\s*,\s*(\d{1,9})\s*,\s*["'](\w+)["']\s*,\s*["'](\w+)["']""")
 SAFE_PATH = "/%:@!$&'()*+,;=-._~"
 
 
@@ -45,19 +45,32 @@ def page_links(source: str, page_url: str) -> list[str]:
     base = page_url
     match = BASE_RE.search(source)
     if match:
-        base = urljoin(page_url, html.unescape(match.group(1)))
+        try:
+            base = urljoin(page_url, html.unescape(match.group(1)))
+        except ValueError:  # a malformed address (a broken IPv6 host): links resolve against the page
+            pass
         source = BASE_TAG_RE.sub("", source)
     seen: dict[str, None] = {}
     for m in HREF_RE.finditer(source):
         href = html.unescape(m.group(1) or m.group(2) or m.group(3) or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             continue
-        url = urljoin(base, href)
-        if urlsplit(url).scheme in ("http", "https"):
-            seen.setdefault(canonical_url(url), None)
+        url = _absolute(base, href)
+        if url:
+            seen.setdefault(url, None)
     for url in trs_pages(source, page_url):
         seen.setdefault(url, None)
     return list(seen)
+
+
+def _absolute(base: str, href: str) -> str | None:
+    """The canonical http(s) URL ``href`` points to, or None (another scheme, or a malformed address:
+    a port out of range, a broken IPv6 host)."""
+    try:
+        url = urljoin(base, href)
+        return canonical_url(url) if urlsplit(url).scheme in ("http", "https") else None
+    except ValueError:
+        return None
 
 
 def trs_pages(source: str, page_url: str) -> list[str]:
@@ -68,4 +81,5 @@ def trs_pages(source: str, page_url: str) -> list[str]:
     total, current, stem, ext = int(match.group(1)), int(match.group(2)), match.group(3), match.group(4)
     if current + 1 >= total:
         return []
-    return [canonical_url(urljoin(page_url, f"{stem}_{current + 1}.{ext}"))]
+    url = _absolute(page_url, f"{stem}_{current + 1}.{ext}")
+    return [url] if url else []

@@ -45,6 +45,9 @@ CONTAINER_XPATHS = (
     "//*[contains(@class, 'pages_content') or contains(@class, 'article_con')]",
 )
 MIN_CONTAINER_CHARS = 20
+# lxml stops reading a string at a lone surrogate, and refuses to write text holding these characters.
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
+NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass
@@ -74,6 +77,7 @@ class HtmlDoc:
 
 def parse(html: str) -> HtmlDoc:
     """Parse leniently; raise InputError only when there is no document at all."""
+    html = SURROGATE_RE.sub("\ufffd", html)
     html = FIELD_COMMENT_RE.sub(lambda m: "<div data-pt-content=\"1\">" if m.group(1).lower() == "begin" else "</div>", html)
     try:
         root = lxml_html.document_fromstring(html, parser=_parser())
@@ -129,7 +133,23 @@ def _prune(root) -> None:
         style = el.get("style")
         if (style and HIDDEN_STYLE_RE.search(style)) or el.get("hidden") is not None:
             if el.get("id") != "js_content":
-                el.drop_tree()
+                _drop_tree(el)
+
+
+def _drop_tree(el) -> None:
+    """``el.drop_tree()``, which joins its tail to the text before it; lxml refuses to write a control
+    character there (from ``&#1;``), so the joined text loses those characters."""
+    try:
+        el.drop_tree()
+    except ValueError:
+        parent, previous = el.getparent(), el.getprevious()
+        joined = NOT_XML_RE.sub("", ((parent.text if previous is None else previous.tail) or "") + el.tail)
+        el.tail = None
+        if previous is None:
+            parent.text = joined
+        else:
+            previous.tail = joined
+        parent.remove(el)
 
 
 def _walk(root):
