@@ -1,4 +1,8 @@
 """Bad input never produces a bare traceback: a record or a PolicytextError."""
+import signal
+from contextlib import contextmanager
+from itertools import accumulate
+
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -100,3 +104,55 @@ def test_page_links_survive_a_malformed_base_and_pager():
     source = ("<base href='http://[broken/'><a href='ok.html'>ok</a>"
               "<script>createPageHTML(" + "9" * 5000 + ", 1, 'index', 'htm');</script>")
     assert page_links(source, "http://h.gov.cn/list/index.html") == ["http://h.gov.cn/list/ok.html"]
+
+
+@contextmanager
+def hang_guard(seconds: float = 60):
+    """Fail instead of hanging. Generous on purpose: this guards against work that grows with the square
+    of the input, it does not measure speed (benchmarks/stage_scaling.py does)."""
+    def expire(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _repeat(unit: str, size: int) -> str:
+    return unit * (size // len(unit))
+
+
+def _titled_names(count: int) -> str:
+    """'副局长王明，副局长王建华，…' with ``count`` different names."""
+    surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "明华强东平军伟刚勇杰涛斌磊超"
+    names = [s + a + b for s in surnames for a in given for b in given][:count]
+    return "".join(f"副局长{name}，" for name in names)
+
+
+def _officials(text: str):
+    from policytext.extractors.officials import find_officials
+
+    return find_officials(text, {0, *accumulate(map(len, policytext.segment(text)))})
+
+
+def test_officials_in_one_long_paragraph_of_titled_names():
+    """Every name used to walk back to the start of its clause, and every later mention was searched for
+    over the whole text once per person."""
+    with hang_guard():
+        officials, _ = _officials(_repeat("局长王明，", 200_000))
+        assert [(o.name, o.titles) for o in officials] == [("王明", ["局长"])]
+        officials, _ = _officials(_titled_names(4000))
+        assert len(officials) > 3800 and all(o.titles == ["副局长"] for o in officials)
+        officials, _ = _officials(_repeat("在局长王明的带领下，", 200_000))
+        assert officials[0].roles == ["led_inspection"]
+
+
+def test_staff_label_before_a_long_run_of_spaces():
+    """记者, then spaces and no name: the optional colon between two runs of spaces made the pattern try
+    every split of the spaces."""
+    with hang_guard():
+        assert _officials("记者" + " " * 50_000) == ([], [])
