@@ -156,3 +156,12 @@ def test_staff_label_before_a_long_run_of_spaces():
     every split of the spaces."""
     with hang_guard():
         assert _officials("记者" + " " * 50_000) == ([], [])
+
+
+def test_durations_in_a_long_text():
+    """Each 为期… looked at every date of the text, and cut out the rest of the text after each day."""
+    from policytext.extractors.dates import find_dates
+
+    with hang_guard():
+        dates = find_dates(_repeat("11月18日起开展督查，为期一周，", 150_000), "2024-11-20")
+        assert {d.value for d in dates if d.text == "为期一周"} == {"2024-11-18/2024-11-24"}
