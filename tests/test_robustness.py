@@ -165,3 +165,19 @@ def test_durations_in_a_long_text():
     with hang_guard():
         dates = find_dates(_repeat("11月18日起开展督查，为期一周，", 150_000), "2024-11-20")
         assert {d.value for d in dates if d.text == "为期一周"} == {"2024-11-18/2024-11-24"}
+
+
+def test_many_hidden_elements():
+    """Dropping each hidden element joined its tail onto one ever longer string."""
+    from policytext.page import parse_html
+
+    html = "<html><body><div class='TRS_Editor'>" + _repeat("<span hidden>x</span>正文，", 3_000_000) + "</div></body></html>"
+    with hang_guard():
+        page = parse_html(html)
+    assert page.text.startswith("正文，正文，") and "x" not in page.text
+
+
+@pytest.mark.parametrize("attributes", ["hidden", "style='display:none'"])
+def test_a_hidden_root_element(attributes):
+    record = policytext.extract_html(f"<html {attributes}><body><p>县教育局召开督导工作会议，部署开学检查工作。</p></body></html>")
+    assert not record.is_article and record.warnings == ["not_article: no main text"]

@@ -45,9 +45,8 @@ CONTAINER_XPATHS = (
     "//*[contains(@class, 'pages_content') or contains(@class, 'article_con')]",
 )
 MIN_CONTAINER_CHARS = 20
-# lxml stops reading a string at a lone surrogate, and refuses to write text holding these characters.
+# lxml stops reading a string at a lone surrogate.
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
-NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass
@@ -133,23 +132,18 @@ def _prune(root) -> None:
         style = el.get("style")
         if (style and HIDDEN_STYLE_RE.search(style)) or el.get("hidden") is not None:
             if el.get("id") != "js_content":
-                _drop_tree(el)
+                _empty(el)
 
 
-def _drop_tree(el) -> None:
-    """``el.drop_tree()``, which joins its tail to the text before it; lxml refuses to write a control
-    character there (from ``&#1;``), so the joined text loses those characters."""
-    try:
-        el.drop_tree()
-    except ValueError:
-        parent, previous = el.getparent(), el.getprevious()
-        joined = NOT_XML_RE.sub("", ((parent.text if previous is None else previous.tail) or "") + el.tail)
-        el.tail = None
-        if previous is None:
-            parent.text = joined
-        else:
-            previous.tail = joined
-        parent.remove(el)
+def _empty(el) -> None:
+    """Remove a hidden element's content but keep its tail in place, as an empty inline element.
+
+    Dropping the element instead joins its tail to the text before it: over a run of hidden
+    siblings that rewrites an ever longer string, and lxml refuses to write a control character
+    (from ``&#1;``) into the joined text.
+    """
+    el.clear(keep_tail=True)
+    el.tag = "span"
 
 
 def _walk(root):
