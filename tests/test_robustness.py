@@ -56,7 +56,8 @@ def test_huge_page():
     html = ("<html><body><div class='TRS_Editor'>" + para * 70000 + "</div></body></html>").encode()
     assert len(html) > 10_000_000
     record = _run(html)
-    assert record is not None and record.is_article
+    assert record is not None and record.is_article and record.priorities
+    assert any(w.startswith("extraction_truncated: ") for w in record.warnings)
 
 
 def test_lone_surrogates_and_astral_characters_in_text():
@@ -181,3 +182,42 @@ def test_many_hidden_elements():
 def test_a_hidden_root_element(attributes):
     record = policytext.extract_html(f"<html {attributes}><body><p>县教育局召开督导工作会议，部署开学检查工作。</p></body></html>")
     assert not record.is_article and record.warnings == ["not_article: no main text"]
+
+
+def test_time_budget_skips_the_extraction_stages_not_started():
+    full = policytext.extract_html(SAMPLE)
+    cut = policytext.extract_html(SAMPLE, time_budget=0)
+    validate(cut)
+    assert cut.warnings == full.warnings + [
+        "time_budget_exceeded: segment, classify, dates, officials, priorities, region skipped"]
+    assert (cut.text, cut.title, cut.publish_date, cut.publisher) == (full.text, full.title, full.publish_date,
+                                                                      full.publisher)
+    assert full.officials and full.dates and not cut.officials and not cut.dates and not cut.scores
+
+
+def test_time_budget_on_a_large_text():
+    text = "关于开展春季开学专项督导检查的通知\n" + _repeat("局长王明出席会议并讲话，副局长李建华主持会议。\n", 400_000)
+    record = policytext.extract_text(text, time_budget=0)
+    validate(record)
+    assert record.title == "关于开展春季开学专项督导检查的通知" and record.text.startswith("局长王明出席会议")
+    assert record.warnings[-1].startswith("time_budget_exceeded: segment, ")
+
+
+def test_fields_are_read_from_the_start_of_a_very_long_text():
+    """Past MAX_EXTRACT_CHARS the text is kept in the record but not read for fields."""
+    from policytext.pipeline import MAX_EXTRACT_CHARS
+
+    head = "县教育局召开春季开学督导工作会议。\n局长王明出席会议并讲话。\n"
+    filler = _repeat("各校要做好开学准备工作。\n", MAX_EXTRACT_CHARS)
+    record = policytext.extract_text("关于开展春季开学专项督导检查的通知\n" + head + filler + "副局长李建华主持会议。")
+    validate(record)
+    assert record.text.endswith("副局长李建华主持会议。")
+    assert [o.name for o in record.officials] == ["王明"]
+    assert any(w.startswith("extraction_truncated: fields read from the first ") for w in record.warnings)
+
+
+def test_a_page_past_the_size_limit_is_read_up_to_it():
+    from policytext.pipeline import MAX_PAGE_CHARS
+
+    record = policytext.extract_text("x" * (MAX_PAGE_CHARS + 10))
+    assert record.warnings[0] == f"input_truncated: read {MAX_PAGE_CHARS} of {MAX_PAGE_CHARS + 10} characters"
