@@ -1,10 +1,16 @@
-"""Where input comes from: a URL, a local file, or standard input, and which reader suits it."""
+"""Where input comes from: a URL, a local file, or standard input, and which reader suits it.
+
+A file or standard input is read up to the size a fetched page may have (``fetch.MAX_BYTES``);
+anything longer is refused, as a longer response is.
+"""
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError
+from .fetch import MAX_BYTES
 from .record import Announcement
 
 HTML_SNIFF_RE = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|div|p|table|meta|title)\b", re.I)
@@ -23,7 +29,8 @@ def extract_source(target: str) -> Announcement:
         return extract_html(result.content, result.url, result.headers)
     path = Path(target)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = read_capped(stream, target)
     except FileNotFoundError:
         raise InputError(f"no such file: {target}") from None
     except IsADirectoryError:
@@ -31,6 +38,14 @@ def extract_source(target: str) -> Announcement:
     except OSError as exc:
         raise InputError(f"cannot read {target}: {exc.strerror or exc}") from None
     return extract_bytes(data, suffix=path.suffix.lower())
+
+
+def read_capped(stream: BinaryIO, name: str) -> bytes:
+    """All of ``stream``, reading at most one byte past ``MAX_BYTES`` (``/dev/zero`` ends too)."""
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{name} is larger than {MAX_BYTES // 2 ** 20} MiB, the most policytext reads for one page")
+    return data
 
 
 def extract_bytes(data: bytes, suffix: str = "", url: str | None = None) -> Announcement:
