@@ -221,3 +221,15 @@ def test_a_page_past_the_size_limit_is_read_up_to_it():
 
     record = policytext.extract_text("x" * (MAX_PAGE_CHARS + 10))
     assert record.warnings[0] == f"input_truncated: read {MAX_PAGE_CHARS} of {MAX_PAGE_CHARS + 10} characters"
+
+
+def test_long_runs_of_spaces_in_titles_and_toolbar_lines():
+    """Patterns with a run of spaces on both sides of optional parts tried every split of a long run from
+    every position in it (a 3,000-space toolbar line took minutes)."""
+    spaces = "\u2000" * 100_000  # a space that the HTML reader does not fold
+    html = (f"<html><head><title>关于开展督导检查的通知{spaces}_县教育局</title></head><body><div class='TRS_Editor'>"
+            "<p>县教育局召开督导工作会议，部署开学检查工作。</p></div></body></html>")
+    with hang_guard():
+        assert policytext.extract_html(html).title == "关于开展督导检查的通知"
+        record = policytext.extract_text("关于开展督导检查的通知\n【" + " " * 3000 + "\n县教育局召开督导工作会议，部署开学检查工作。")
+    assert record.text == "【\n县教育局召开督导工作会议，部署开学检查工作。"

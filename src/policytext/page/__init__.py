@@ -20,7 +20,8 @@ NOT_FOUND_RE = re.compile(r"页面不存在|页面未找到|找不到(?:该|您�
                           r"信息已(?:过期|删除|撤销)|内容已(?:删除|下线)|已被删除|无法访问|访问的页面|Page Not Found", re.I)
 LOGIN_RE = re.compile(r"统一身份认证|用户登录|请先登录|登录后|验证码|忘记密码|扫码登录")
 PAGER_RE = re.compile(r"(?:首页|上一页|下一页|尾页|末页|共\s*\d+\s*页|第\s*\d+\s*页)")
-TITLE_SPLIT_RE = re.compile(r"\s*(?:_|\||｜|—{1,2}|--| - |–)\s*")
+# A separator's spaces are matched from their start, not again from the middle of a long run of them.
+TITLE_SPLIT_RE = re.compile(r"(?:(?<!\s)|(?!\s))\s*(?:_|\||｜|—{1,2}|--| - |–)\s*")
 WECHAT_CT_RE = re.compile(r"var\s+ct\s*=\s*[\"'](\d{10})[\"']")
 END_PUNCT = "。！？；：，、,.;:!?"
 
@@ -163,7 +164,7 @@ def _choose_title(lines, metadata: Metadata, meta, headings, html_title, special
 
 SITE_NAME_RE = re.compile(r"(?:网|网站|门户|政府|局|厅|委|办|办公室|室|中心|频道|新闻|在线|平台|首页|公众号|官网|栏目|动态|"
                           r"公告|通知公告|信息公开|工作动态)$")
-SITE_TAIL_RE = re.compile(r"\s*[-_]\s*[^-_\s]{2,12}(?:网|网站|门户|客户端)$")
+SITE_TAIL_RE = re.compile(r"(?:(?<!\s)|(?!\s))\s*[-_]\s*[^-_\s]{2,12}(?:网|网站|门户|客户端)$")
 
 
 def _strip_site_suffix(title: str, meta: dict[str, str]) -> str:
