@@ -234,3 +234,10 @@ def test_long_runs_of_spaces_in_titles_and_toolbar_lines():
         assert policytext.extract_html(html).title == "关于开展督导检查的通知"
         record = policytext.extract_text("关于开展督导检查的通知\n【" + " " * 3000 + "\n县教育局召开督导工作会议，部署开学检查工作。")
     assert record.text == "【\n县教育局召开督导工作会议，部署开学检查工作。"
+
+
+@pytest.mark.parametrize("target, error", [("page\x00.html", policytext.InputError),
+                                           ("http://[::1/page.html", policytext.FetchError)])
+def test_extract_refuses_malformed_paths_and_addresses(target, error):
+    with pytest.raises(error):
+        policytext.extract(target)

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import InputError
+from .errors import FetchError, InputError
 from .fetch import MAX_BYTES
 from .record import Announcement
 
@@ -25,7 +25,10 @@ def extract_source(target: str) -> Announcement:
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", target):
         from .fetch import fetch_page
 
-        result = fetch_page(target)
+        try:
+            result = fetch_page(target)
+        except ValueError as exc:  # a malformed address (a broken IPv6 host) that the URL parser refuses
+            raise FetchError(f"not a valid URL: {target} ({exc})", url=target) from None
         return extract_html(result.content, result.url, result.headers)
     path = Path(target)
     try:
@@ -35,8 +38,8 @@ def extract_source(target: str) -> Announcement:
         raise InputError(f"no such file: {target}") from None
     except IsADirectoryError:
         raise InputError(f"is a directory, not a file: {target}") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {target}: {exc.strerror or exc}") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
+        raise InputError(f"cannot read {target}: {getattr(exc, 'strerror', None) or exc}") from None
     return extract_bytes(data, suffix=path.suffix.lower())
 
 
