@@ -77,6 +77,8 @@ CASES: dict[str, tuple[str, object]] = {
     "html page: title separators": ("page_html", lambda n: "<title>" + _repeat("督导_", n) + "</title><p>正文。</p>"),
     "html page: hidden elements": ("page_html", "<span hidden>x</span>正文"),
     "html page: attribute": ("page_html", lambda n: "<p title='" + "a" * n + "'>正文，正文。</p>"),
+    "html page: spaces in the title": ("page_html", lambda n: "<title>关于" + "\u2000" * n + "_县教育局</title><p>正文。</p>"),
+    "text page: toolbar line of spaces": ("page_text", lambda n: "标题\n【" + " " * n + "\n正文。"),
     "page_links: href": ("page_links", "<a href='/a/b.html'>x</a>"),
     "page_links: unclosed href": ("page_links", "<a href='"),
     "extract_text: 局长王明，": ("extract_text", "局长王明，"),

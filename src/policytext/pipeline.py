@@ -31,7 +31,7 @@ def extract_html(html: bytes | str, url: str | None = None, headers: Mapping[str
 
     ``time_budget`` (seconds, default ``TIME_BUDGET``) counts from the call.
     """
-    deadline = time.monotonic() + (TIME_BUDGET if time_budget is None else time_budget)
+    deadline = _deadline(time_budget)
     warnings: list[str] = []
     if isinstance(html, (bytes, bytearray, memoryview)):
         decoded = decode_html(bytes(html), headers, encoding)
@@ -53,7 +53,7 @@ def extract_text(text: str, url: str | None = None, *, time_budget: float | None
 
     ``time_budget`` (seconds, default ``TIME_BUDGET``) counts from the call.
     """
-    deadline = time.monotonic() + (TIME_BUDGET if time_budget is None else time_budget)
+    deadline = _deadline(time_budget)
     warnings: list[str] = []
     if isinstance(text, (bytes, bytearray)):
         decoded = decode_html(bytes(text))
@@ -66,6 +66,10 @@ def extract_text(text: str, url: str | None = None, *, time_budget: float | None
     page = parse_text(text, url)
     page.warnings[:0] = warnings + cut
     return build_record(page, deadline)
+
+
+def _deadline(time_budget: float | None) -> float:
+    return time.monotonic() + (TIME_BUDGET if time_budget is None else time_budget)
 
 
 def _bounded(source: str) -> tuple[str, list[str]]:
