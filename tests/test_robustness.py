@@ -241,3 +241,11 @@ def test_long_runs_of_spaces_in_titles_and_toolbar_lines():
 def test_extract_refuses_malformed_paths_and_addresses(target, error):
     with pytest.raises(error):
         policytext.extract(target)
+
+
+def test_long_run_of_spaces_in_a_publisher_meta_tag():
+    spaces = "\u2000" * 100_000
+    html = (f"<html><head><title>关于开展督导检查的通知</title><meta name='source' content='县教育局{spaces}x'>"
+            "</head><body><div class='TRS_Editor'><p>县教育局召开督导工作会议，部署开学检查工作。</p></div></body></html>")
+    with hang_guard():
+        assert policytext.extract_html(html).publisher == "县教育局"
