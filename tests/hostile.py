@@ -41,7 +41,7 @@ FRAGMENTS = (
     # regions
     "兰陵县", "临沂市", "朝阳区", "全县", "我市", "省教育厅",
     # punctuation, space, brackets, quotes
-    "，", "。", "；", "：", "\n", "\r\n", " ", "\u3000", "\t", "“", "”", "《", "》", "(", ")", "（", "）", "【", "】",
+    "，", "。", "；", "：", "\n", "\r\n", " ", "\u3000", "\u2000", "\t", "“", "”", "《", "》", "(", ")", "（", "）", "【", "】",
     # script and width variants, invisible and unusual characters
     "關於學校", "國", "ＡＢＣ１２３", "\u200b", "\ufeff", "\u00ad", "中(zhōng)", "𠀾", "\u0301", "\ufffd",
     # lone surrogates and control characters
@@ -54,6 +54,7 @@ FRAGMENTS = (
     "&nbsp;", "&#xD800;", "&#0;", "&#x110000;", "&amp", "&#", "<a href='http://[::1'>", "<a href='http://h:99999/'>",
     "<a href=\"javascript:", "<base href='//'>", "<a href='/x.html'>", "<h1>", "</h1>", "<", ">", "=\"",
     "<html hidden>", "<body style='display:none'>", "<td hidden>", "createPageHTML(9, 1, 'index', 'htm')",
+    "<meta name='source' content='县教育局", "'>",
 )
 TAGS = ("div", "p", "span", "table", "tr", "td", "a", "h1", "li", "ul", "font", "b", "br", "section", "iframe",
         "script", "style", "title", "head", "body", "html", "svg", "math", "template", "textarea", "noscript")
