@@ -45,6 +45,7 @@ CONTAINER_XPATHS = (
     "//*[contains(@class, 'pages_content') or contains(@class, 'article_con')]",
 )
 MIN_CONTAINER_CHARS = 20
+HEADING_CHARS = 10_000
 # lxml stops reading a string at a lone surrogate.
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
@@ -86,7 +87,7 @@ def parse(html: str) -> HtmlDoc:
     title_el = root.find(".//title")
     title = _clean(title_el.text_content()) if title_el is not None else None
     _prune(root)
-    headings = [(el.tag if isinstance(el.tag, str) else "", _clean(el.text_content()))
+    headings = [(el.tag if isinstance(el.tag, str) else "", _clean(_heading_text(el)))
                 for el in root.iter("h1", "h2", "h3")]
     blocks = list(_walk(root))
     container, source = _choose_container(root, blocks)
@@ -144,6 +145,18 @@ def _empty(el) -> None:
     """
     el.clear(keep_tail=True)
     el.tag = "span"
+
+
+def _heading_text(el) -> str:
+    """A heading's text up to ``HEADING_CHARS`` characters: a title is far shorter, and unclosed
+    headings nest, each holding the rest of the page."""
+    pieces, left = [], HEADING_CHARS
+    for piece in el.itertext():
+        pieces.append(piece[:left])
+        left -= len(pieces[-1])
+        if not left:
+            break
+    return "".join(pieces)
 
 
 def _walk(root):
