@@ -6,7 +6,7 @@ Every case repeats one pattern (a title and a name, a date fragment, a cue of th
 tag) up to each size in characters and times one stage on it. A stage that is linear takes about
 10x longer for 10x the input; the last column is the time at the largest size over the time at
 the one before it. Each case runs in its own process, which is killed when it exceeds
-``--timeout`` (reported as ">TIMEOUT" from the size that did not finish).
+``--timeout`` (reported as ">TIMEOUT" from the size that did not finish; "FAILED" if it crashed).
 """
 from __future__ import annotations
 
@@ -160,15 +160,20 @@ def main() -> int:
         if args.only and args.only not in case:
             continue
         times: dict[int, float] = {}
+        missing = ">TIMEOUT"
         try:
-            out = subprocess.run([sys.executable, __file__, "--case", case, "--sizes", args.sizes],
-                                 capture_output=True, text=True, timeout=args.timeout).stdout
+            done = subprocess.run([sys.executable, __file__, "--case", case, "--sizes", args.sizes],
+                                  capture_output=True, text=True, timeout=args.timeout)
+            out = done.stdout
+            if done.returncode:
+                missing = "FAILED"
+                print(f"{case}: {(done.stderr.strip().splitlines() or ['?'])[-1]}", file=sys.stderr)
         except subprocess.TimeoutExpired as exc:
             out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
         for line in out.splitlines():
             row = json.loads(line)
             times[row["size"]] = row["seconds"]
-        cells = [f"{times[s]:>11.3f}s" if s in times else f"{'>TIMEOUT':>12}" for s in sizes]
+        cells = [f"{times[s]:>11.3f}s" if s in times else f"{missing:>12}" for s in sizes]
         ratio = times[sizes[-1]] / max(times[sizes[-2]], 1e-4) if len(sizes) > 1 and sizes[-1] in times else None
         worst = max(worst, *times.values()) if times else worst
         print(f"{case:<42}" + "".join(cells) + (f"{ratio:>8.1f}" if ratio is not None else f"{'-':>8}"), flush=True)
