@@ -34,6 +34,8 @@ def extract_source(target: str) -> Announcement:
     try:
         with path.open("rb") as stream:
             data = read_capped(stream, target)
+    except InputError:
+        raise
     except FileNotFoundError:
         raise InputError(f"no such file: {target}") from None
     except IsADirectoryError:
