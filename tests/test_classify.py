@@ -161,6 +161,80 @@ def test_model_refuses_arrays_it_was_not_written_with(tmp_path):
         Model.load(folder)
 
 
+def _rewrite_arrays(folder: Path, write_npz) -> None:
+    """Replace the npz with what ``write_npz(path)`` writes and name it by hash in the JSON, as a damaged
+    model that was exported again would be."""
+    from policytext.classify.model import sha256_file
+
+    write_npz(folder / RUNTIME_ARRAYS)
+    meta = json.loads((folder / RUNTIME_JSON).read_text("utf-8"))
+    meta["arrays_sha256"] = sha256_file(folder / RUNTIME_ARRAYS)
+    (folder / RUNTIME_JSON).write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+
+
+def _shipped_arrays(folder: Path) -> dict:
+    with np.load(folder / RUNTIME_ARRAYS) as data:
+        return {key: data[key] for key in data.files}
+
+
+def test_model_refuses_a_corrupted_npz_named_by_its_json(tmp_path):
+    folder = _copy_runtime(tmp_path)
+    data = bytearray((folder / RUNTIME_ARRAYS).read_bytes())
+    data[len(data) // 3: len(data) // 3 + 64] = b"\xff" * 64
+    _rewrite_arrays(folder, lambda path: path.write_bytes(bytes(data)))
+    with pytest.raises(ResourceError, match="unusable classifier"):
+        Model.load(folder)
+    _rewrite_arrays(folder, lambda path: path.write_bytes(b"not a zip file"))
+    with pytest.raises(ResourceError, match="unusable classifier"):
+        Model.load(folder)
+
+
+def test_model_checks_declared_shapes_before_reading_the_data(tmp_path):
+    """An array header declaring 80 GB is refused from its header, not after numpy has allocated it."""
+    import io
+    import zipfile
+
+    folder = _copy_runtime(tmp_path)
+    arrays = _shipped_arrays(folder)
+
+    def write(path):
+        with zipfile.ZipFile(path, "w") as archive:
+            for key, array in arrays.items():
+                buffer = io.BytesIO()
+                if key == "coef":
+                    np.lib.format.write_array_header_1_0(
+                        buffer, {"descr": "<f8", "fortran_order": False, "shape": (100_000, 100_000)})
+                    buffer.write(b"\0" * 64)
+                else:
+                    np.lib.format.write_array(buffer, array)
+                archive.writestr(f"{key}.npy", buffer.getvalue())
+
+    _rewrite_arrays(folder, write)
+    with pytest.raises(ResourceError, match=r"'coef' is declared as float64 of shape \(100000, 100000\)"):
+        Model.load(folder)
+
+
+@pytest.mark.parametrize("change", ["nan", "inf", "intercept_length", "integers", "missing"])
+def test_model_refuses_arrays_that_do_not_fit_its_json(tmp_path, change):
+    from policytext.classify.pipelines import _write_npz
+
+    folder = _copy_runtime(tmp_path)
+    arrays = _shipped_arrays(folder)
+    if change == "nan":
+        arrays["coef"][5, 3] = np.nan
+    elif change == "inf":
+        arrays["idf_body_chars"][0] = np.inf
+    elif change == "intercept_length":
+        arrays["intercept"] = arrays["intercept"][:-1]
+    elif change == "integers":
+        arrays["intercept"] = arrays["intercept"].astype(np.int64)
+    else:
+        del arrays["intercept"]
+    _rewrite_arrays(folder, lambda path: _write_npz(path, arrays))
+    with pytest.raises(ResourceError, match="policytext train"):
+        Model.load(folder)
+
+
 def test_model_missing_files_say_what_to_do(tmp_path):
     with pytest.raises(ResourceError, match="policytext train"):
         Model.load(tmp_path)

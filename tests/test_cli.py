@@ -33,6 +33,22 @@ def test_bad_files(tmp_path, capsys, content, code):
     assert err.startswith("policytext: ") and len(err.strip().splitlines()) == 1
 
 
+def test_endless_input_is_refused_at_the_size_limit(capsys):
+    """/dev/zero used to be read until memory ran out."""
+    assert main(["extract", "/dev/zero"]) == 3
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "policytext: /dev/zero is larger than 20 MiB, the most policytext reads for one page"]
+
+
+def test_standard_input_past_the_size_limit():
+    from policytext.fetch import MAX_BYTES
+
+    out = subprocess.run([sys.executable, "-m", "policytext", "extract", "-"], input=b"<p>" * (MAX_BYTES // 3 + 1),
+                         capture_output=True)
+    assert out.returncode == 3 and out.stderr.decode().strip().splitlines() == [
+        "policytext: standard input is larger than 20 MiB, the most policytext reads for one page"]
+
+
 def test_missing_path(capsys):
     assert main(["extract", "/nonexistent/page.html"]) == 3
     assert capsys.readouterr().err.strip().splitlines() == ["policytext: no such file: /nonexistent/page.html"]

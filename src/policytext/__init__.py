@@ -35,18 +35,25 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def extract_html(html: bytes | str, url: str | None = None, headers: "Mapping[str, str] | None" = None,
-                 encoding: str | None = None) -> Announcement:
-    """Record for an HTML page (bytes are decoded by policytext). Never touches the network."""
+                 encoding: str | None = None, *, time_budget: float | None = None) -> Announcement:
+    """Record for an HTML page (bytes are decoded by policytext). Never touches the network.
+
+    Extraction stages not started within ``time_budget`` seconds (default ``pipeline.TIME_BUDGET``)
+    are skipped, with a ``time_budget_exceeded`` warning in the record.
+    """
     from .pipeline import extract_html as run
 
-    return run(html, url, headers, encoding)
+    return run(html, url, headers, encoding, time_budget=time_budget)
 
 
-def extract_text(text: str, url: str | None = None) -> Announcement:
-    """Record for already-extracted plain text. Never touches the network."""
+def extract_text(text: str, url: str | None = None, *, time_budget: float | None = None) -> Announcement:
+    """Record for already-extracted plain text. Never touches the network.
+
+    ``time_budget`` as for ``extract_html``.
+    """
     from .pipeline import extract_text as run
 
-    return run(text, url)
+    return run(text, url, time_budget=time_budget)
 
 
 def extract(url_or_path: str, allow_private_addresses: bool = False) -> Announcement:

@@ -97,13 +97,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _extract(args) -> int:
-    from .sources import extract_bytes, extract_source
+    from .sources import extract_bytes, extract_source, read_capped
 
     if args.sample:
         data = resources.files("policytext").joinpath(SAMPLE).read_bytes()
         record = extract_bytes(data, suffix=".html", url="https://example.invalid/sample/art_1_1.html")
     elif args.target == "-":
-        record = extract_bytes(sys.stdin.buffer.read())
+        record = extract_bytes(read_capped(sys.stdin.buffer, "standard input"))
     else:
         record = extract_source(args.target, allow_private_addresses=args.allow_private_addresses)
     sys.stdout.write(_render(record, args.format))

@@ -2,9 +2,15 @@
 
 The CLI, the crawler and the Python API all come through here, so a page gives the same
 record whichever way it arrives. Nothing here touches the network.
+
+The work one page can cause is bounded here, so that no input stalls a crawl: a page is read
+up to ``MAX_PAGE_CHARS``, fields are extracted from the first ``MAX_EXTRACT_CHARS`` of its
+text, and stages not started within the time budget are skipped. Each bound that bites
+leaves a warning in the record.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from itertools import accumulate
 
@@ -13,12 +19,20 @@ from .errors import InputError
 from .page import Page, parse_html, parse_text
 from .record import Announcement, Staff
 
+MAX_PAGE_CHARS = 5_000_000    # HTML or text past this is not read
+MAX_EXTRACT_CHARS = 100_000   # classification and fields read the text up to here
+TIME_BUDGET = 5.0             # seconds per page; extraction stages not started by then are skipped
+EXTRACTION_STAGES = ("segment", "classify", "dates", "officials", "priorities", "region")
 
-def extract_html(html: bytes | str, url: str | None = None,
-                 headers: Mapping[str, str] | None = None, encoding: str | None = None, *,
-                 model=None) -> Announcement:
-    """Record for an HTML page; bytes are decoded by policytext. ``model``: a classifier to use
-    instead of the shipped one (``classify.model.Model``)."""
+
+def extract_html(html: bytes | str, url: str | None = None, headers: Mapping[str, str] | None = None,
+                 encoding: str | None = None, *, time_budget: float | None = None, model=None) -> Announcement:
+    """Record for an HTML page; bytes are decoded by policytext.
+
+    ``time_budget`` (seconds, default ``TIME_BUDGET``) counts from the call; ``model`` is a
+    classifier to use instead of the shipped one (``classify.model.Model``).
+    """
+    deadline = _deadline(time_budget)
     warnings: list[str] = []
     if isinstance(html, (bytes, bytearray, memoryview)):
         decoded = decode_html(bytes(html), headers, encoding)
@@ -29,27 +43,49 @@ def extract_html(html: bytes | str, url: str | None = None,
         raise InputError("empty input")
     if "\x00" in html[:4096]:
         raise InputError("input looks binary, not HTML")
+    html, cut = _bounded(html)
     page = parse_html(html, url)
-    page.warnings[:0] = warnings
-    return build_record(page, model)
+    page.warnings[:0] = warnings + cut
+    return build_record(page, deadline, model)
 
 
-def extract_text(text: str, url: str | None = None) -> Announcement:
-    """Record for plain text (an article copied or saved as text)."""
+def extract_text(text: str, url: str | None = None, *, time_budget: float | None = None) -> Announcement:
+    """Record for plain text (an article copied or saved as text).
+
+    ``time_budget`` (seconds, default ``TIME_BUDGET``) counts from the call.
+    """
+    deadline = _deadline(time_budget)
+    warnings: list[str] = []
     if isinstance(text, (bytes, bytearray)):
         decoded = decode_html(bytes(text))
-        record = extract_text(decoded.text, url)
-        record.warnings[:0] = decoded.warnings
-        return record
-    if not isinstance(text, str):
+        text, warnings = decoded.text, decoded.warnings
+    elif not isinstance(text, str):
         raise InputError(f"expected text as str, got {type(text).__name__}")
     if not text.strip():
         raise InputError("empty input")
-    return build_record(parse_text(text, url))
+    text, cut = _bounded(text)
+    page = parse_text(text, url)
+    page.warnings[:0] = warnings + cut
+    return build_record(page, deadline)
 
 
-def build_record(page: Page, model=None) -> Announcement:
-    """Classify and extract over the page's final text (with ``model``, if given, as classifier)."""
+def _deadline(time_budget: float | None) -> float:
+    return time.monotonic() + (TIME_BUDGET if time_budget is None else time_budget)
+
+
+def _bounded(source: str) -> tuple[str, list[str]]:
+    """``source`` up to ``MAX_PAGE_CHARS``, and the warning when it was longer."""
+    if len(source) <= MAX_PAGE_CHARS:
+        return source, []
+    return source[:MAX_PAGE_CHARS], [f"input_truncated: read {MAX_PAGE_CHARS} of {len(source)} characters"]
+
+
+def build_record(page: Page, deadline: float | None = None, model=None) -> Announcement:
+    """Classify and extract over the page's final text, stage by stage while the time budget lasts.
+
+    ``deadline`` is a ``time.monotonic()`` value; None means no limit. ``model``, if given, is the
+    classifier.
+    """
     from .classify import classify
     from .extractors.dates import find_dates
     from .extractors.officials import find_officials, find_staff
@@ -66,17 +102,47 @@ def build_record(page: Page, model=None) -> Announcement:
     )
     if not page.is_article:
         return record
-    words = segment(text)
-    boundaries = {0, *accumulate(map(len, words))}  # where each word starts (and the end of the text)
-    labels = classify(page.title, text, words, model)
-    record.doc_type, record.topics, record.is_relevant = labels.doc_type, labels.topics, labels.is_relevant
-    record.scores = labels.scores
-    record.dates = find_dates(text, page.publish_date)
-    record.officials, staff = find_officials(text, boundaries)
-    # Credits cut from the body's edges name staff too; their spans would point outside the text.
-    staff += [Staff(s.name, s.role) for line in page.credits for s in find_staff(line)]
-    staff += [Staff(name, role) for name, role in page.staff]
-    record.staff = [s for i, s in enumerate(staff) if all(s.name != t.name for t in staff[:i])]
-    record.priorities = find_priorities(text)
-    record.region = find_region(page.publisher, page.title, text, page.url, page.site_name)
+    # Bylines the page stage read, and credits it cut from the body's edges (their spans would
+    # point outside the text).
+    record.staff = _unique([Staff(s.name, s.role) for line in page.credits for s in find_staff(line)]
+                           + [Staff(name, role) for name, role in page.staff])
+    scope = _extraction_scope(text)
+    if len(scope) < len(text):
+        record.warnings.append(f"extraction_truncated: fields read from the first {len(scope)} of {len(text)} "
+                               "characters")
+    words: list[str] = []
+    for stage in EXTRACTION_STAGES:
+        if deadline is not None and time.monotonic() >= deadline:
+            skipped = EXTRACTION_STAGES[EXTRACTION_STAGES.index(stage):]
+            record.warnings.append(f"time_budget_exceeded: {', '.join(skipped)} skipped")
+            break
+        if stage == "segment":
+            words = segment(scope)
+        elif stage == "classify":
+            labels = classify(page.title, scope, words, model)
+            record.doc_type, record.topics, record.is_relevant = labels.doc_type, labels.topics, labels.is_relevant
+            record.scores = labels.scores
+        elif stage == "dates":
+            record.dates = find_dates(scope, page.publish_date)
+        elif stage == "officials":
+            boundaries = {0, *accumulate(map(len, words))}  # where each word starts (and the end of the text)
+            record.officials, staff = find_officials(scope, boundaries)
+            record.staff = _unique(staff + record.staff)
+        elif stage == "priorities":
+            record.priorities = find_priorities(scope)
+        else:
+            record.region = find_region(page.publisher, page.title, scope, page.url, page.site_name)
     return record
+
+
+def _unique(staff: list[Staff]) -> list[Staff]:
+    """One entry per name, the first."""
+    return [s for i, s in enumerate(staff) if all(s.name != t.name for t in staff[:i])]
+
+
+def _extraction_scope(text: str) -> str:
+    """The text up to ``MAX_EXTRACT_CHARS``, cut at a paragraph break in the second half of that if there is one."""
+    if len(text) <= MAX_EXTRACT_CHARS:
+        return text
+    cut = text.rfind("\n", MAX_EXTRACT_CHARS // 2, MAX_EXTRACT_CHARS)
+    return text[:cut if cut > 0 else MAX_EXTRACT_CHARS]

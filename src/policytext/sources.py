@@ -1,10 +1,16 @@
-"""Where input comes from: a URL, a local file, or standard input, and which reader suits it."""
+"""Where input comes from: a URL, a local file, or standard input, and which reader suits it.
+
+A file or standard input is read up to the size a fetched page may have (``fetch.MAX_BYTES``);
+anything longer is refused, as a longer response is.
+"""
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import BinaryIO
 
-from .errors import InputError
+from .errors import FetchError, InputError
+from .fetch import MAX_BYTES
 from .record import Announcement
 
 HTML_SNIFF_RE = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|div|p|table|meta|title)\b", re.I)
@@ -23,14 +29,25 @@ def extract_source(target: str, allow_private_addresses: bool = False) -> Announ
         return extract_html(result.content, result.url, result.headers)
     path = Path(target)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = read_capped(stream, target)
+    except InputError:
+        raise
     except FileNotFoundError:
         raise InputError(f"no such file: {target}") from None
     except IsADirectoryError:
         raise InputError(f"is a directory, not a file: {target}") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {target}: {exc.strerror or exc}") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
+        raise InputError(f"cannot read {target}: {getattr(exc, 'strerror', None) or exc}") from None
     return extract_bytes(data, suffix=path.suffix.lower())
+
+
+def read_capped(stream: BinaryIO, name: str) -> bytes:
+    """All of ``stream``, reading at most one byte past ``MAX_BYTES`` (``/dev/zero`` ends too)."""
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{name} is larger than {MAX_BYTES // 2 ** 20} MiB, the most policytext reads for one page")
+    return data
 
 
 def extract_bytes(data: bytes, suffix: str = "", url: str | None = None) -> Announcement:

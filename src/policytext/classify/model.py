@@ -15,6 +15,8 @@ import hashlib
 import json
 import math
 import re
+import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -215,10 +217,8 @@ class Model:
         if sha256_file(npz_path) != meta.get("arrays_sha256"):
             raise ResourceError(f"{npz_path} does not belong to {json_path}: {_REBUILD}")
         try:
-            with np.load(npz_path, allow_pickle=False) as data:
-                arrays = {key: data[key] for key in data.files}
-            return cls(meta, arrays)
-        except (KeyError, TypeError, ValueError, OSError) as exc:
+            return cls(meta, _read_arrays(npz_path, meta))
+        except (KeyError, TypeError, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
             raise ResourceError(f"{folder} holds an unusable classifier ({exc!r}): {_REBUILD}") from None
 
     def decision(self, rows: list[list[str]]) -> "np.ndarray":
@@ -256,6 +256,48 @@ class Model:
         chosen = [label for label, threshold in zip(self.topics, self.thresholds)
                   if prediction.topics[label] >= threshold]
         return doc_type, sorted(chosen, key=lambda label: -prediction.topics[label]), is_relevant
+
+
+def _read_arrays(npz_path: Path, meta: dict[str, Any]) -> "dict[str, np.ndarray]":
+    """The arrays ``meta`` describes, each header checked against it before any memory is taken for the data.
+
+    A damaged or foreign npz whose hash was written into the JSON could otherwise declare an array of
+    many gigabytes, or hold NaN coefficients that would make every prediction NaN.
+    """
+    import numpy as np
+
+    shapes = _expected_shapes(meta)
+    arrays = {}
+    with zipfile.ZipFile(npz_path) as archive:
+        members = set(archive.namelist())
+        for name, shape in shapes.items():
+            member = f"{name}.npy"
+            if member not in members:
+                if name.startswith("idf_"):
+                    continue  # blocks without idf weighting (the topic cues) have none
+                raise ResourceError(f"{npz_path} has no array {name!r}: {_REBUILD}")
+            with archive.open(member) as fp:
+                version = np.lib.format.read_magic(fp)
+                declared, _, dtype = (np.lib.format.read_array_header_1_0(fp) if version == (1, 0)
+                                      else np.lib.format.read_array_header_2_0(fp))
+            if declared != shape or dtype.kind != "f":
+                raise ResourceError(f"{npz_path}: array {name!r} is declared as {dtype} of shape {declared}; "
+                                    f"{RUNTIME_JSON} needs floats of shape {shape}: {_REBUILD}")
+            with archive.open(member) as fp:
+                array = np.lib.format.read_array(fp, allow_pickle=False)
+            if not np.isfinite(array).all():
+                raise ResourceError(f"{npz_path}: array {name!r} holds NaN or infinite values: {_REBUILD}")
+            arrays[name] = array
+    return arrays
+
+
+def _expected_shapes(meta: dict[str, Any]) -> dict[str, tuple[int, ...]]:
+    """Shape of each array from the JSON: one coefficient row per feature, one column per score."""
+    features = sum(len(spec["vocabulary"]) for spec in meta["blocks"])
+    scores = len(meta["doc_type"]["labels"]) + len(meta["topics"]["labels"]) + 1  # + relevance
+    shapes = {"coef": (features, scores), "intercept": (scores,)}
+    shapes.update({f"idf_{spec['name']}": (len(spec["vocabulary"]),) for spec in meta["blocks"]})
+    return shapes
 
 
 def _sigmoid(x: "np.ndarray") -> "np.ndarray":

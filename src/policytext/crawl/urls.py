@@ -24,7 +24,7 @@ HREF_RE = re.compile(r"""\bhref\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>]+))""
 BASE_TAG_RE = re.compile(r"<base\b[^>]*+>?", re.I)
 BASE_HREF_RE = re.compile(r"""\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
 # TRS list pages: createPageHTML(<pages>, <current>, "index", "htm"): page k+1 is index_k.htm.
-TRS_PAGER_RE = re.compile(r"""createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["'](\w+)["']\s*,\s*["'](\w+)["']""")
+TRS_PAGER_RE = re.compile(r"""createPageHTML\(\s*(\d{1,9})\s*,\s*(\d{1,9})\s*,\s*["'](\w+)["']\s*,\s*["'](\w+)["']""")
 SAFE_PATH = "/%:@!$&'()*+,;=-._~"
 
 
@@ -63,11 +63,12 @@ def page_links(source: str, page_url: str) -> list[str]:
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             continue
         try:
-            url = urljoin(base, href)
-            if urlsplit(url).scheme in ("http", "https"):
-                seen.setdefault(canonical_url(url), None)
+            url = _absolute(base, href)
         except ValueError:
             bad.append(href)
+            continue
+        if url:
+            seen.setdefault(url, None)
     if bad:
         event("bad_links", logging.WARNING, url=page_url, skipped=len(bad), first=bad[0][:200])
     for url in trs_pages(source, page_url):
@@ -103,4 +104,15 @@ def trs_pages(source: str, page_url: str) -> list[str]:
     total, current, stem, ext = int(match.group(1)), int(match.group(2)), match.group(3), match.group(4)
     if current + 1 >= total:
         return []
-    return [canonical_url(urljoin(page_url, f"{stem}_{current + 1}.{ext}"))]
+    try:
+        url = _absolute(page_url, f"{stem}_{current + 1}.{ext}")
+    except ValueError:
+        return []
+    return [url] if url else []
+
+
+def _absolute(base: str, href: str) -> str | None:
+    """The canonical http(s) URL ``href`` points to, None for another scheme; ValueError for a
+    malformed address (a port out of range, a broken IPv6 host)."""
+    url = urljoin(base, href)
+    return canonical_url(url) if urlsplit(url).scheme in ("http", "https") else None

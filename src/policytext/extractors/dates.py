@@ -12,7 +12,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
 from functools import cache
 
 from ..datestr import CN_NUM, cn_number, iso
@@ -70,6 +71,7 @@ NEEDS = {
     "d": ("日",), "y": ("年",), "duration": ("为期",), "this_week_day": ("周",), "month_end": ("月",),
 }
 SENTENCE_RE = re.compile(r"[^。！？]+")
+SPACES_RE = re.compile(r"\s*")
 DEADLINE_AFTER_RE = re.compile(r"\s*(?:开学|开园|放假|返校)?(?:之前|以前|前)(?!期|夕|身|提(?![交出供])|置|列|沿|瞻|景|言|往|来|面)|\s*(?:截止|止)")
 DEADLINE_BEFORE_RE = re.compile(r"(?:截止(?:到|至|日期为?)?|最迟|不迟于|务必于)\s*$")
 AS_OF_BEFORE_RE = re.compile(r"截至\s*$")
@@ -81,6 +83,9 @@ PUBLISH_LINE_RE = re.compile(r"发布|首发|时间|日期|来源")
 # happens; one followed by what was done (一季度已完成…) or by a topic (上半年督导工作情况) is talked about.
 PLANNED_AFTER_RE = re.compile(r"[^，。；、\n]{0,16}?(?:已|累计|将|要|拟|完成|开展|组织|启动|实现|部署)")
 DAY_RANGE_RE = re.compile(r"\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}")
+STARTS_HERE_RE = re.compile(r"\s*(?:起|开始)")
+ENDED_RE = re.compile(r"结束|完成|落下帷幕")
+NEWLINE_RE = re.compile("\n")
 EVENT_RELATIVE = {"近日", "日前", "近期", "今天", "今日", "昨天", "昨日", "当天"}
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -93,6 +98,14 @@ class _Context:
     year: int | None  # the last year written out in the text
     month: int | None = None  # the last month written out, for 13日上午
     day: str | None = None  # the last full date written out, for 次日
+    newlines: list[int] = field(default_factory=list)
+    stripped_lines: dict[int, str] = field(default_factory=dict)  # by where the line starts
+
+    def line_bounds(self, start: int, end: int) -> tuple[int, int]:
+        """Start of the line holding ``start`` and the end of the one holding ``end`` (found by bisection)."""
+        i = bisect_left(self.newlines, start)
+        j = bisect_left(self.newlines, end)
+        return (self.newlines[i - 1] + 1 if i else 0), (self.newlines[j] if j < len(self.newlines) else len(self.text))
 
 
 def find_dates(text: str, publish_date: str | None = None) -> list[DateMention]:
@@ -109,7 +122,8 @@ def find_dates(text: str, publish_date: str | None = None) -> list[DateMention]:
                     found.append((kind, m))
                     taken[start:end] = b"\x01" * (end - start)
     found.sort(key=lambda item: item[1].start())
-    ctx = _Context(text, publish, publish.year if publish else None)
+    ctx = _Context(text, publish, publish.year if publish else None,
+                   newlines=[m.start() for m in NEWLINE_RE.finditer(text)])
     out: list[DateMention] = []
     durations = []
     for kind, m in found:
@@ -119,8 +133,10 @@ def find_dates(text: str, publish_date: str | None = None) -> list[DateMention]:
             continue
         mention = _resolve(kind, m, ctx)
         out.append(mention)
-    for index, m in durations:
-        out[index] = _duration(m, ctx, [d for d in out if d is not None])
+    anchors = _Anchors(ctx, [d for d in out if d is not None]) if durations else None
+    for index, m in durations:  # in order of appearance: a resolved duration may anchor the next one
+        out[index] = _duration(m, ctx, anchors)
+        anchors.add_range(out[index])
     return [d for d in out if d is not None]
 
 
@@ -282,13 +298,15 @@ def _typed(surface: str, value: str | None, granularity: str, span: tuple[int, i
 def _signs_or_dates_the_page(span: tuple[int, int], value: str | None, ctx: _Context) -> bool:
     """A date alone on its line (the signing block), or the publish date in a 发布时间 line."""
     text = ctx.text
-    line_start = text.rfind("\n", 0, span[0]) + 1
-    line_end = text.find("\n", span[1])
-    line = text[line_start:len(text) if line_end < 0 else line_end].strip()
-    if line == text[span[0]:span[1]].strip():
+    line_start, line_end = ctx.line_bounds(span[0], span[1])
+    if SPACES_RE.fullmatch(text, line_start, span[0]) and SPACES_RE.fullmatch(text, span[1], line_end):
         return True
-    return bool(ctx.publish and value == ctx.publish.isoformat() and PUBLISH_LINE_RE.search(line)
-                and len(line) <= 60)
+    if not (ctx.publish and value == ctx.publish.isoformat()):
+        return False
+    if line_start not in ctx.stripped_lines:  # each line is cut out once, however many dates it holds
+        ctx.stripped_lines[line_start] = text[line_start:line_end].strip()
+    line = ctx.stripped_lines[line_start]
+    return bool(len(line) <= 60 and PUBLISH_LINE_RE.search(line))
 
 
 def _month(surface: str, y: int | None, mo: int, part: str | None, span: tuple[int, int], ctx: _Context,
@@ -331,25 +349,62 @@ def _period(surface: str, start: str | None, end: str | None, span: tuple[int, i
     return DateMention(surface, value, "period", "period", span)
 
 
-def _duration(m: re.Match, ctx: _Context, resolved: list[DateMention]) -> DateMention:
+class _Anchors:
+    """The resolved days and day ranges a duration may count from, indexed by where they start."""
+
+    def __init__(self, ctx: _Context, resolved: list[DateMention]):
+        self.days = [d for d in resolved if d.granularity == "day" and d.value]
+        self.day_starts = [d.span[0] for d in self.days]
+        self.events = [d for d in self.days if d.type == "event"]
+        self.event_starts = [d.span[0] for d in self.events]
+        # next_start[i]: the index of the first day from i on that the text says something starts on (…起)
+        self.next_start = [len(self.days)] * (len(self.days) + 1)
+        for i in range(len(self.days) - 1, -1, -1):
+            starts_here = STARTS_HERE_RE.match(ctx.text, self.days[i].span[1])
+            self.next_start[i] = i if starts_here else self.next_start[i + 1]
+        self.ranges = [d for d in resolved if _is_day_range(d)]
+        self.range_starts = [d.span[0] for d in self.ranges]
+        self.last_duration: DateMention | None = None  # durations are resolved in order: the last is the latest
+
+    def add_range(self, duration: DateMention) -> None:
+        if _is_day_range(duration):
+            self.last_duration = duration
+
+    def anchor(self, paragraph: tuple[int, int], at: int) -> DateMention | None:
+        """The day a period starts from (自11月18日开始), else the last day range, else the last day before ``at``."""
+        first, after = bisect_left(self.day_starts, paragraph[0]), bisect_left(self.day_starts, paragraph[1])
+        if self.next_start[first] < after:
+            return self.days[self.next_start[first]]
+        ranges = [d for d in (self._last_before(self.ranges, self.range_starts, at), self.last_duration)
+                  if d is not None and paragraph[0] <= d.span[0] < at]
+        if ranges:
+            return max(ranges, key=lambda d: d.span[0])
+        before = bisect_left(self.day_starts, at)
+        if first < min(before, after):
+            return self.days[min(before, after) - 1]
+        return self._last_before(self.events, self.event_starts, at)
+
+    @staticmethod
+    def _last_before(items: list[DateMention], starts: list[int], at: int) -> DateMention | None:
+        i = bisect_left(starts, at)
+        return items[i - 1] if i else None
+
+
+def _is_day_range(d: DateMention) -> bool:
+    return d.granularity == "period" and bool(d.value) and bool(DAY_RANGE_RE.fullmatch(d.value))
+
+
+def _duration(m: re.Match, ctx: _Context, anchors: _Anchors) -> DateMention:
     """为期一周: from the day it is said to start (自11月18日开始), else the last day before it, else publication."""
     surface, span = m.group(0), (m.start(), m.end())
     length = _count(m.group("n"))
-    paragraph_end = ctx.text.find("\n", span[1])
-    paragraph_end = len(ctx.text) if paragraph_end < 0 else paragraph_end
-    paragraph_start = ctx.text.rfind("\n", 0, span[0]) + 1
-    days = [d for d in resolved if d.granularity == "day" and d.value and paragraph_start <= d.span[0] < paragraph_end]
-    starts = [d for d in days if re.match(r"\s*(?:起|开始)", ctx.text[d.span[1]:])]
-    before = [d for d in days if d.span[0] < span[0]] or [
-        d for d in resolved if d.granularity == "day" and d.value and d.type == "event" and d.span[0] < span[0]]
-    day_ranges = [d for d in resolved if d.granularity == "period" and d.value and DAY_RANGE_RE.fullmatch(d.value)
-                  and paragraph_start <= d.span[0] < span[0]]
-    anchor = starts[0] if starts else (day_ranges[-1] if day_ranges else (before[-1] if before else None))
+    paragraph_start, paragraph_end = ctx.line_bounds(span[0], span[1])
+    anchor = anchors.anchor((paragraph_start, paragraph_end), span[0])
     start = dt.date.fromisoformat(anchor.value[:10]) if anchor else ctx.publish
     if start is None or length is None:
         return DateMention(surface, None, "period", "period", span)
     end = _add(start, length, m.group("unit"))
-    if anchor is None and re.search(r"结束|完成|落下帷幕", ctx.text[span[1]:paragraph_end][:60]):
+    if anchor is None and ENDED_RE.search(ctx.text, span[1], min(paragraph_end, span[1] + 60)):
         end, start = start, start - (end - start)
     return DateMention(surface, f"{start.isoformat()}/{end.isoformat()}", "period", "period", span)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -73,10 +74,17 @@ LIST_JOIN_RE = re.compile(r"[、和及]")
 # Names transliterated from Uyghur, Tibetan and other languages: 阿依古丽·买买提.
 DOTTED_NAME_HEAD_RE = re.compile(r"[\u4e00-\u9fff]{2,6}[·•・‧](?=[\u4e00-\u9fff]{2})")
 # After a list of names, others join them before the verb: …苏丽华，县政府办、县教育局负责同志参加会议.
+# After a comma the clause goes on with the same subject: …出席会议，并讲话.
+SAME_SUBJECT_RE = re.compile(r"[，,]\s*(?:并|并且|同时|还|随后|又|要求|强调|指出|表示|希望|提出)")
 JOINED_BY_OTHERS_RE = re.compile(r"[，,]\s*(?:以及|及|和)?[^。；！？\n]{0,60}?(?:负责同志|负责人|同志|代表|干部)"
                                  r"(?:等[^，。；]{0,10}?)?(?:参加|出席|列席|陪同)")
 CLAUSE_BREAK = "。；！？\n"
+CLAUSE_BREAK_RE = re.compile(f"[{CLAUSE_BREAK}]")
+CLAUSE_STOP_RE = re.compile(f"[{CLAUSE_BREAK}，,]")  # where the clause after a name may end
 CHAIN_SPLIT_RE = re.compile(r"[、，,]")
+# Bounds on reading a title chain: real chains hold at most a few titles of at most 30 characters.
+MAX_CHAIN_TITLES = 8
+MAX_TITLE_PART = 100
 # A title part starts after these: 督导组由…, 会议议程：…, 会上，….
 CHAIN_CUTS = r"(?<![自理])由(?!于)|[：:]|会上|期间|(?:带队|率队)(?:的|领导)?(?:是|为)"
 CHAIN_CUT_RE = re.compile(rf"^.*(?:{CHAIN_CUTS})")
@@ -101,7 +109,7 @@ CONJUNCTION_SURNAMES = set("同由")
 STAFF_LABELS = r"记者|通讯员|摄影|摄像|图片|责任编辑|编辑|责编|撰稿|供稿|审核|审校|校对|初审|复审|终审|发布者|作者|文字|文/图"
 STAFF_NAME = r"[\u4e00-\u9fff]{2,6}[·•・][\u4e00-\u9fff]{2,6}|[\u4e00-\u9fff]{2,4}"
 STAFF_RE = re.compile(
-    rf"(?P<label>{STAFF_LABELS})\s*(?P<colon>[:：])?\s*"
+    rf"(?P<label>{STAFF_LABELS})\s*(?:(?P<colon>[:：])\s*)?"
     rf"(?P<names>(?:(?!{STAFF_LABELS})(?:{STAFF_NAME})(?:[\s、，,]+)?){{1,4}})"
 )
 # A byline in brackets at the end of the body: （县教育局 宋佳琪）.
@@ -152,10 +160,15 @@ def find_officials(text: str, boundaries: set[int] | None = None) -> tuple[list[
 
 
 class _Finder:
+    """The mention rules over one text. Where clauses and chain parts start is looked up in sorted
+    positions, so that a long paragraph is not walked again for every name in it."""
+
     def __init__(self, text: str, boundaries: set[int] | None, excluded: list[tuple[int, int]]):
         self.text = text
         self.boundaries = boundaries
-        self.excluded = excluded
+        self.excluded_starts, self.excluded_ends = _merged(excluded)
+        self.clause_breaks = [m.start() for m in CLAUSE_BREAK_RE.finditer(text)]
+        self.chain_splits = [m.start() for m in CHAIN_SPLIT_RE.finditer(text)]
 
     def titled(self) -> list[_Mention]:
         """Names right after a title chain: 县教育局党组书记、局长高振宇…"""
@@ -164,7 +177,7 @@ class _Finder:
             span = self._name_at(m.end())
             if span is None:
                 continue
-            titles, chain_start = _titles_before(self.text, span)
+            titles, chain_start = self._titles_before(span)
             if titles:
                 out.append(self._mention(span, titles, chain_start))
         return out
@@ -176,7 +189,7 @@ class _Finder:
             span = _name_before(self.text, m.start(), self.boundaries)
             if span is None:
                 continue
-            titles, chain_start = _titles_before(self.text, span)
+            titles, chain_start = self._titles_before(span)
             mention = self._mention(span, titles, chain_start)
             if mention.titles or mention.roles:
                 out.append(mention)
@@ -227,23 +240,45 @@ class _Finder:
         return out
 
     def add_later_mentions(self, people: list[_Mention]) -> None:
-        """李明指出 … 李明强调: every place the full name recurs adds what the person did there."""
-        longer = {p.name: [q.name for q in people if q.name != p.name and q.name.startswith(p.name)] for p in people}
-        for person in people:
-            for m in re.finditer(re.escape(person.name), self.text):
-                if m.start() == person.start or self._excluded(m.start()) or any(
-                        self.text.startswith(other, m.start()) for other in longer[person.name]):
-                    continue
-                after, end = _titles_after(self.text, m.end())
-                _extend(person.titles, after)
-                _extend(person.roles, _roles_after(self.text, end))
+        """李明指出 … 李明强调: every place the full name recurs adds what the person did there.
+
+        A place where a longer name begins (李明华 for 李明) belongs to that name. All names are
+        looked for in one pass over the text, however many people there are.
+        """
+        by_name = {p.name: p for p in people}
+        if not by_name:
+            return
+        lengths = sorted({len(name) for name in by_name}, reverse=True)
+        first_chars = re.compile(f"[{re.escape(''.join({name[0] for name in by_name}))}]")
+        free_from: dict[str, int] = {}  # occurrences of one name do not overlap (as re.finditer finds them)
+        for m in first_chars.finditer(self.text):
+            start = m.start()
+            here = [name for name in (self.text[start:start + n] for n in lengths) if name in by_name]
+            free = [name for name in here if free_from.get(name, 0) <= start]
+            for name in free:
+                free_from[name] = start + len(name)
+            if not free or free[0] != here[0]:
+                continue  # no name here, or the longest one here overlaps its own last occurrence
+            person = by_name[here[0]]
+            if start == person.start or self._excluded(start):
+                continue
+            after, end = _titles_after(self.text, start + len(person.name))
+            _extend(person.titles, after)
+            _extend(person.roles, _roles_after(self.text, end))
 
     def add_surname_references(self, people: list[_Mention]) -> None:
         """李局长指出 refers back to the one 李 whose title ends in 局长."""
+        titled: dict[tuple[str, str], list[_Mention]] = {}  # (surname, title head) -> people it may mean
+        heads = {m.group("head") for m in SURNAME_TITLE_RE.finditer(self.text)}
+        for p in people:
+            for head in heads:
+                if any(t.endswith(head) for t in p.titles):
+                    for surname in {p.name[:1], p.name[:2]}:
+                        titled.setdefault((surname, head), []).append(p)
         for m in SURNAME_TITLE_RE.finditer(self.text):
-            surname, head = m.group("surname"), m.group("head")
-            candidates = [p for p in people if p.name.startswith(surname) and p.name != m.group(0)
-                          and any(t.endswith(head) for t in p.titles)]
+            candidates = titled.get((m.group("surname"), m.group("head")), [])
+            if len(candidates) <= 2:
+                candidates = [p for p in candidates if p.name != m.group(0)]
             if len(candidates) == 1:
                 _extend(candidates[0].roles, _roles_after(self.text, m.end()))
 
@@ -286,7 +321,42 @@ class _Finder:
         return best
 
     def _excluded(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.excluded)
+        i = bisect_right(self.excluded_starts, pos) - 1
+        return i >= 0 and pos < self.excluded_ends[i]
+
+    def _titles_before(self, span: tuple[int, int]) -> tuple[list[str], int]:
+        """The title chain that ends right before the name, split on 、 and ，, and where it starts.
+
+        The chain is read part by part backwards from the name; a part is read from its last
+        ``MAX_TITLE_PART`` characters, and at most ``MAX_CHAIN_TITLES`` parts are taken.
+        """
+        text = self.text
+        start, end = span
+        chain_cut = CHAIN_CUT_AT_ZAI_RE if IN_CARE_OF_RE.match(text, end) else CHAIN_CUT_RE
+        breaks = self.clause_breaks
+        clause_start = breaks[bisect_left(breaks, start) - 1] + 1 if bisect_left(breaks, start) else 0
+        chain: list[str] = []
+        chain_start = start
+        pos = start  # the end of the part being read
+        while len(chain) < MAX_CHAIN_TITLES:
+            i = bisect_left(self.chain_splits, pos)
+            split = self.chain_splits[i - 1] if i else -1
+            part_start = max(split + 1, clause_start)
+            stripped = text[max(part_start, pos - MAX_TITLE_PART):pos].strip()
+            if not stripped or not ENDS_IN_TITLE_RE.search(stripped):
+                break
+            cut = chain_cut.match(stripped)
+            title = stripped[cut.end():] if cut else stripped
+            title = title[LEADING_WORDS_RE.match(title).end():]
+            if not title or len(title) > 30 or NOT_TITLE_RE.search(title) or not ENDS_IN_TITLE_RE.search(title):
+                break
+            chain.append(title)
+            chain_start = pos - len(title)
+            if cut or part_start == clause_start:
+                break
+            pos = part_start - 1
+        chain.reverse()
+        return chain, chain_start
 
 
 def _merge(mentions: list[_Mention]) -> list[_Mention]:
@@ -368,35 +438,6 @@ def _name_before(text: str, cue: int, boundaries: set[int] | None = None) -> tup
     return best
 
 
-def _titles_before(text: str, span: tuple[int, int]) -> tuple[list[str], int]:
-    """The title chain that ends right before the name, split on 、 and ，, and where it starts."""
-    start, end = span
-    chain_cut = CHAIN_CUT_AT_ZAI_RE if IN_CARE_OF_RE.match(text, end) else CHAIN_CUT_RE
-    i = start
-    while i > 0 and text[i - 1] not in CLAUSE_BREAK:
-        i -= 1
-    chain: list[str] = []
-    chain_start = start
-    pos = start
-    for part in reversed(CHAIN_SPLIT_RE.split(text[i:start])):
-        part_start = pos - len(part)
-        pos = part_start - 1
-        stripped = part.strip()
-        if not stripped or not ENDS_IN_TITLE_RE.search(stripped):
-            break
-        cut = chain_cut.match(stripped)
-        title = stripped[cut.end():] if cut else stripped
-        title = title[LEADING_WORDS_RE.match(title).end():]
-        if not title or len(title) > 30 or NOT_TITLE_RE.search(title) or not ENDS_IN_TITLE_RE.search(title):
-            break
-        chain.append(title)
-        chain_start = part_start + len(part) - len(title)
-        if cut:
-            break
-    chain.reverse()
-    return chain, chain_start
-
-
 def _label_roles(text: str, chain_start: int) -> list[str]:
     """Roles from a label right before the title chain (带队领导：县教育局副局长…)."""
     if chain_start < 0:
@@ -422,20 +463,21 @@ def _roles_after(text: str, end: int, immediate: bool = False) -> list[str]:
     the same subject (…出席会议，并讲话). With ``immediate`` the clause must open with
     the verb (刘志宏书记“四个领先”要求: 要求 is a noun there).
     """
-    stop, joined = end, False
-    while stop < len(text) and stop - end < 60:
-        ch = text[stop]
-        if ch in CLAUSE_BREAK:
+    stop, joined, limit = end, False, min(len(text), end + 60)
+    while not text.startswith("、", end):
+        found = CLAUSE_STOP_RE.search(text, stop, limit)
+        if found is None:
+            stop = limit
             break
-        if ch in "，,":
-            if JOINED_BY_OTHERS_RE.match(text, stop) and not ACTION_RE.search(text, end, stop):
-                joined = True
-                break
-            # The sentence goes on with the same subject: …出席会议，并讲话; 对照标准，通报了….
-            if not (re.match(r"[，,]\s*(?:并|并且|同时|还|随后|又|要求|强调|指出|表示|希望|提出)", text[stop:])
-                    or (not ACTION_RE.search(text, end, stop) and ACTION_RE.match(text, stop + 1))):
-                break
-        if ch in "、" and stop == end:
+        stop = found.start()
+        if text[stop] in CLAUSE_BREAK:
+            break
+        if JOINED_BY_OTHERS_RE.match(text, stop) and not ACTION_RE.search(text, end, stop):
+            joined = True
+            break
+        # The sentence goes on with the same subject: …出席会议，并讲话; 对照标准，通报了….
+        if not (SAME_SUBJECT_RE.match(text, stop)
+                or (not ACTION_RE.search(text, end, stop) and ACTION_RE.match(text, stop + 1))):
             break
         stop += 1
     clause = NOT_OWN_ACT_RE.sub(lambda m: "　" * len(m.group(0)), text[end:stop])
@@ -477,8 +519,17 @@ def _find_staff(text: str) -> tuple[list[Staff], list[tuple[int, int]]]:
     return staff, spans
 
 
-def _inside(pos: int, spans) -> bool:
-    return any(s <= pos < e for s, e in spans)
+def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Starts and ends of ``spans`` with overlapping ones joined, for lookups by bisection."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, e in sorted(spans):
+        if starts and s <= ends[-1]:
+            ends[-1] = max(ends[-1], e)
+        else:
+            starts.append(s)
+            ends.append(e)
+    return starts, ends
 
 
 def _extend(items: list[str], new: list[str]) -> None:

@@ -8,6 +8,7 @@ stated count (六方面) also picks between a coarse and a fine split of the sam
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from ..datestr import cn_number
 from ..record import Priority
@@ -38,6 +39,10 @@ ITEM_SPLIT_RE = re.compile(r"[、；;]")
 COMMA_RE = re.compile(r"[，,]")
 CONJ_SPLIT_RE = re.compile(r"(?<=[\u4e00-\u9fff])(?:和|以及|及)(?=[\u4e00-\u9fff])")
 MAX_ITEM = 40
+SENTENCE_END_RE = re.compile("[。！？\n]")
+CLAUSE_END_RE = re.compile("[。，,；;！？\n]")
+OPENING_BRACKETS = "（(“《〔["
+BRACKET_RE = re.compile("[（(“《〔[）)”》〕\\]]")
 # 部署了A、B、C三项重点任务: a verb of setting out work, 、-separated items, their number and a task noun.
 COUNTED_LIST_RE = re.compile(
     r"(?:部署|安排|明确|提出|突出|抓好|做好|落实|推进|实施)了?"
@@ -49,15 +54,13 @@ def find_priorities(text: str) -> list[Priority]:
     """Priorities in order of appearance, without duplicates."""
     found: list[Priority] = []
     seen: set[str] = set()
-    for start, end, count in _enumerations(text):
-        for s, e in _split_items(text, start, end, count):
+    tried: set[tuple[int, int]] = set()  # enumerations that overlap give the same items again
+    items = chain((item for start, end, count in _enumerations(text) for item in _split_items(text, start, end, count)),
+                  _ordinal_heads(text), _comma_lists(text), _counted_lists(text))
+    for s, e in items:
+        if (s, e) not in tried:
+            tried.add((s, e))
             _add(found, seen, text, s, e)
-    for s, e in _ordinal_heads(text):
-        _add(found, seen, text, s, e)
-    for s, e in _comma_lists(text):
-        _add(found, seen, text, s, e)
-    for s, e in _counted_lists(text):
-        _add(found, seen, text, s, e)
     found.sort(key=lambda p: p.span[0])
     return found
 
@@ -74,9 +77,7 @@ def _enumerations(text: str):
     """(start, end, stated count) of the enumeration following each cue."""
     for m in CUE_RE.finditer(text):
         start = m.end()
-        stop = start
-        while stop < len(text) and text[stop] not in "。！？\n" and stop - start < 400:
-            stop += 1
+        stop = _stop(text, start, SENTENCE_END_RE, 400)
         clause = text[start:stop]
         first_sep = re.search(r"[、；;]", clause)
         if not first_sep or re.search(r"[，,]", clause[:first_sep.start()]):
@@ -114,9 +115,7 @@ def _comma_lists(text: str):
     for m in CUE_RE.finditer(text):
         if not m.group(0).rstrip().endswith(("：", ":")):
             continue
-        stop = m.end()
-        while stop < len(text) and text[stop] not in "。！？\n" and stop - m.end() < 200:
-            stop += 1
+        stop = _stop(text, m.end(), SENTENCE_END_RE, 200)
         if re.search(r"[、；;]", text[m.end():stop]):
             continue  # an ordinary enumeration, split by _enumerations
         pieces = _pieces(text, m.end(), stop, COMMA_RE)
@@ -134,17 +133,22 @@ def _counted_lists(text: str):
             yield from items
 
 
+def _stop(text: str, start: int, end_re: re.Pattern, limit: int) -> int:
+    """Where what starts at ``start`` ends: at the first match of ``end_re``, or ``limit`` characters on."""
+    end = end_re.search(text, start, start + limit)
+    return end.start() if end else min(len(text), start + limit)
+
+
 def _comma_after(clause: str, pos: int) -> int | None:
     """Offset of the first comma at or after ``pos`` that is not inside brackets or quotes."""
-    for m in COMMA_RE.finditer(clause, pos):
-        if not _bracket_depth(clause, 0, m.start()):
-            return m.start()
-    return None
+    return next((s for s, _ in _outside_brackets(clause, 0, len(clause), COMMA_RE) if s >= pos), None)
 
 
 def _split_items(text: str, start: int, end: int, count: int | None) -> list[tuple[int, int]]:
     """Split on 、 and ；, and also on 和/及 when that matches a stated count or items are long."""
     coarse = _pieces(text, start, end, ITEM_SPLIT_RE)
+    if count is not None and len(coarse) == count:
+        return coarse
     fine: list[tuple[int, int]] = []
     for s, e in coarse:
         parts = _pieces(text, s, e, CONJ_SPLIT_RE)
@@ -152,42 +156,38 @@ def _split_items(text: str, start: int, end: int, count: int | None) -> list[tup
             fine.extend(parts)
         else:
             fine.append((s, e))
-    if count is not None and len(coarse) == count:
-        return coarse
     return fine
 
 
 def _pieces(text: str, start: int, end: int, rx: re.Pattern) -> list[tuple[int, int]]:
     """Split text[start:end] on ``rx``, never inside brackets or quotes."""
     out, pos = [], start
-    for m in rx.finditer(text, start, end):
-        if _bracket_depth(text, start, m.start()):
-            continue
-        out.append((pos, m.start()))
-        pos = m.end()
+    for s, e in _outside_brackets(text, start, end, rx):
+        out.append((pos, s))
+        pos = e
     out.append((pos, end))
     return [(s, e) for s, e in out if e > s]
 
 
-def _bracket_depth(text: str, start: int, pos: int) -> int:
-    depth = 0
-    for ch in text[start:pos]:
-        if ch in "（(“《〔[":
-            depth += 1
-        elif ch in "）)”》〕]" and depth:
-            depth -= 1
-    return depth
+def _outside_brackets(text: str, start: int, end: int, rx: re.Pattern):
+    """Spans of the matches of ``rx`` in text[start:end] that no bracket or quote opened after ``start`` encloses."""
+    depth, pos = 0, start
+    for m in rx.finditer(text, start, end):
+        for bracket in BRACKET_RE.finditer(text, pos, m.start()):  # the depth, carried on from the last match
+            if bracket.group() in OPENING_BRACKETS:
+                depth += 1
+            elif depth:
+                depth -= 1
+        pos = m.start()
+        if not depth:
+            yield m.span()
 
 
 def _ordinal_heads(text: str):
     """一是… 二是…, 一要…, 一查…, （一）…, 一、强化…: the head clause of each numbered item."""
     for m in (*ORDINAL_RE.finditer(text), *TASK_HEADING_RE.finditer(text)):
         start = m.end()
-        stop = start
-        while stop < len(text) and text[stop] not in "。，,；;！？\n" and stop - start < MAX_ITEM:
-            stop += 1
-        if stop - start <= MAX_ITEM:
-            yield start, stop
+        yield start, _stop(text, start, CLAUSE_END_RE, MAX_ITEM)
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

@@ -47,7 +47,7 @@ def topic_in_context(text: str, start: int, end: int) -> str | None:
     own = topic_of(text[start:end])
     if own is not None:
         return own
-    left = max(text.rfind("\n", 0, start) + 1, start - CONTEXT_CHARS)
+    left = max(text.rfind("\n", max(0, start - CONTEXT_CHARS), start) + 1, start - CONTEXT_CHARS)
     best, best_end = None, -1
     for topic, rx in _COMPILED:
         for m in rx.finditer(text, left, start):

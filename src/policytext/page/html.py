@@ -64,6 +64,8 @@ CONTAINER_XPATHS = (
     "//*[contains(@class, 'pages_content') or contains(@class, 'article_con')]",
 )
 MIN_CONTAINER_CHARS = 20
+# lxml stops reading a string at a lone surrogate.
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -96,6 +98,7 @@ class HtmlDoc:
 
 def parse(html: str) -> HtmlDoc:
     """Parse leniently; raise InputError only when there is no document at all."""
+    html = SURROGATE_RE.sub("\ufffd", html)
     html = FIELD_COMMENT_RE.sub(lambda m: "<div data-pt-content=\"1\">" if m.group(1).lower() == "begin" else "</div>", html)
     html = DOCUMENT_END_RE.sub("", html)
     try:
@@ -188,7 +191,18 @@ def _prune(root) -> None:
         style = el.get("style")
         if (style and HIDDEN_STYLE_RE.search(style)) or el.get("hidden") is not None:
             if el.get("id") != "js_content":
-                el.drop_tree()
+                _empty(el)
+
+
+def _empty(el) -> None:
+    """Remove a hidden element's content but keep its tail in place, as an empty inline element.
+
+    Dropping the element instead joins its tail to the text before it: over a run of hidden
+    siblings that rewrites an ever longer string, and lxml refuses to write a control character
+    (from ``&#1;``) into the joined text.
+    """
+    el.clear(keep_tail=True)
+    el.tag = "span"
 
 
 def _walk(root):

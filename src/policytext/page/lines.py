@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 
-# Bracketed or bare control words of article toolbars.
+# Bracketed or bare control words of article toolbars. A match never starts in the middle of a run of
+# spaces, and no two runs of spaces touch, so a long run is scanned once, not once per way of splitting it.
 TOOLBAR_TOKEN_RE = re.compile(
-    r"[【\[〖(（]?\s*(?:字体|字号)?[：:]?\s*(?:大\s*中\s*小|小\s*中\s*大|默认|超大)\s*[】\]〗)）]?"
+    r"[【\[〖(（]?(?:(?<!\s)|(?!\s))\s*(?:(?:字体|字号)[：:]?\s*|[：:]\s*)?(?:大\s*中\s*小|小\s*中\s*大|默认|超大)\s*[】\]〗)）]?"
     r"|[【\[〖]\s*(?:打印(?:本页|文章|此页)?|关闭(?:本页|窗口|本文)?|收藏(?:本页)?|纠错|我要纠错|返回顶部|"
     r"分享|保存|加入收藏|打印正文|回到顶部|TOP|top)\s*[】\]〗]"
 )

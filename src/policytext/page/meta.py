@@ -33,10 +33,12 @@ STAFF_SUBLABELS = {"记者": "reporter", "本报记者": "reporter", "通讯员"
 NOT_A_NAME_RE = re.compile(r"^各|[组局室厅委办站部]$|中心$")  # 图片：各督导小组 credits a group
 NAME_SPLIT_RE = re.compile(r"[\s、，,；;/]+")
 PUBLISHER_LABEL_RE = re.compile(r"^\s*(?:信息)?(?:来源|发布机构|发布单位|发文机关)\s*[:：]\s*")
-TRAILING_FURNITURE_RE = re.compile(r"(?:\s+(?:举报|纠错|分享|收藏|打印|关注|订阅|评论|原创稿|原创|转载|\d+|"
+# A trailing word or note after the name (举报, 原创稿, 某某网收集); each run of spaces is taken whole.
+TRAILING_FURNITURE_RE = re.compile(r"(?:(?<!\s)\s++(?:举报|纠错|分享|收藏|打印|关注|订阅|评论|原创稿|原创|转载|\d+|"
                                    r"\S{0,8}(?:收集|整理|转载|提供)))+$")
-PUBLISHER_TAIL_RE = re.compile(r"\s*(?:记者|通讯员|录入|编辑|责任编辑|作者|发布时间|时间|浏览|点击|阅读)(?:[:：]|\s|$)|"
-                               r"\s*(?:19|20)\d{2}[-/.年]")
+# Never from the middle of a run of spaces: from there every position would scan the rest of the run.
+PUBLISHER_TAIL_RE = re.compile(r"(?:(?<!\s)|(?!\s))(?:\s*(?:记者|通讯员|录入|编辑|责任编辑|作者|发布时间|时间|浏览|点击|阅读)"
+                               r"(?:[:：]|\s|$)|\s*(?:19|20)\d{2}[-/.年])")
 
 
 def _clean_publisher(value: str | None) -> str | None:

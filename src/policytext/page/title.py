@@ -11,10 +11,11 @@ import unicodedata
 
 from . import lines as L
 
-TITLE_SPLIT_RE = re.compile(r"\s*(?:_{1,2}|\||｜|—{1,2}|--| - |–)\s*")
+# A separator's spaces are matched from their start, not again from the middle of a long run of them.
+TITLE_SPLIT_RE = re.compile(r"(?:(?<!\s)|(?!\s))\s*(?:_{1,2}|\||｜|—{1,2}|--| - |–)\s*")
 SITE_NAME_RE = re.compile(r"(?:网|网站|门户|政府|局|厅|委|办|办公室|室|中心|频道|新闻|在线|平台|首页|公众号|官网|栏目|动态|"
                           r"公告|通知公告|信息公开|工作动态|公报|纪检|医院|学校|大学|学院|办事处)$")
-SITE_TAIL_RE = re.compile(r"\s*[-_]+\s*[^-_\s]{2,12}(?:网|网站|门户|客户端)$")
+SITE_TAIL_RE = re.compile(r"(?:(?<!\s)|(?!\s))\s*[-_]+\s*[^-_\s]{2,12}(?:网|网站|门户|客户端)$")
 HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 REFERENCE_META = ("articletitle", "og:title", "twitter:title", "title")
 MAX_BADGE_CHARS = 4

@@ -43,6 +43,8 @@ SPAM_RE = re.compile(
     r"开户(?:即)?送|注册送|首存|体育投注|投注网|皇冠(?:体育|网址)"
 )
 
+SURROGATE_RE = re.compile("([\ud800-\udfff]+)")
+
 _lock = threading.Lock()
 
 
@@ -77,7 +79,7 @@ def normalize_lines(lines: list[str]) -> tuple[list[str | None], list[str]]:
         if n:
             changes.append(f"pinyin_glosses_removed: {n}")
     if needs_simplification(text):
-        text = _t2s().convert(text)
+        text = to_simplified(text)
         changes.append("converted_from_traditional")
     out: list[str | None] = text.split("\n")
     if SPAM_RE.search(text):
@@ -102,6 +104,15 @@ def needs_simplification(text: str) -> bool:
         if hits >= 2:
             return True
     return hits == 1 and len(text) < 40
+
+
+def to_simplified(text: str) -> str:
+    """OpenCC's Traditional-to-Simplified conversion. Lone surrogates, which OpenCC cannot take, stay as they are."""
+    if not SURROGATE_RE.search(text):
+        return _t2s().convert(text)
+    pieces = SURROGATE_RE.split(text)  # text, surrogates, text, …: the pattern captures
+    pieces[::2] = [_t2s().convert(piece) for piece in pieces[::2]]
+    return "".join(pieces)
 
 
 def _strip_glosses(text: str) -> tuple[str, int]:

@@ -61,10 +61,10 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
 
 def _cut_basis(text: str) -> str:
     """The text jieba cuts: its Simplified form when that keeps every offset, else ``text`` itself."""
-    from .normalize import _t2s, needs_simplification
+    from .normalize import needs_simplification, to_simplified
 
     if needs_simplification(text):
-        simple = _t2s().convert(text)
+        simple = to_simplified(text)
         if len(simple) == len(text):
             return simple
     return text
