@@ -249,3 +249,11 @@ def test_long_run_of_spaces_in_a_publisher_meta_tag():
             "</head><body><div class='TRS_Editor'><p>县教育局召开督导工作会议，部署开学检查工作。</p></div></body></html>")
     with hang_guard():
         assert policytext.extract_html(html).publisher == "县教育局"
+
+
+def test_long_run_of_spaces_after_the_last_paragraph():
+    """A trailing end mark (（完）, END) was looked for from each space of a long run (3,000 spaces: 16 s)."""
+    text = "县教育局召开督导工作会议，部署开学检查工作。" + " " * 100_000 + "发文字号"
+    with hang_guard():
+        record = policytext.extract_text(text)
+    assert record.text.startswith("县教育局召开督导工作会议")

@@ -192,7 +192,9 @@ KEYWORD_LINE_RE = re.compile(r"^(?:关键字|关键词|文章关键词|标签|ta
 COUNTER_LINE_RE = re.compile(r"^(?:(?:阅读|浏览|点赞|在看|评论)\s*\d*|A\s*[+-]|\+\s*\d+)$")
 SOURCE_NOTE_RE = re.compile(r"^[（(【\[]\s*(?:综合|资料来源|来源|编译|整理|据|本文来自|本文转自|转自|原文)"
                             r"[^）)】\]]{0,80}[）)】\]]$|对此文(?:亦)?有(?:所)?贡献")
-END_MARK_RE = re.compile(r"\s*(?:[（(【\[]\s*完\s*[）)】\]]|-?\s*END\s*-?)\s*$", re.I)
+# Spaces are taken whole (possessive, and never from the middle of a run): a line of ten
+# thousand spaces is one step, not one search from each of them.
+END_MARK_RE = re.compile(r"(?<!\s)\s*+(?:[（(【\[]\s*+完\s*+[）)】\]]|-?\s*+END\s*+-?)\s*+$", re.I)
 TRAILING_CREDIT_RE = re.compile(r"(?<=[。！？”」』!?.…])\s*[（(][^（）()，。,、：:；;！？]{2,16}[)）]\s*$")
 TRAILING_PROMO_RE = re.compile(r"(?<=[。！？”」』!?.…])[^。！？]{0,40}?(?:返回\S{0,10}首页\s*[>》]*|点【在看】.*)$")
 GALLERY_COUNTER_RE = re.compile(r"^\d{1,3}\s*/\s*\d{1,3}\s+(?=\S)")
