@@ -82,9 +82,16 @@ LEFT_FUNCTION_WORDS = set("由请经据向对与和及同暨")
 LEFT_OF_NAME = LEFT_BOUNDARY | LEFT_FUNCTION_WORDS
 # Name followed by a title (刘志宏书记, 习近平总书记): a mention.
 NAME_TITLE_RE = re.compile(
-    rf"(?P<name>{NAME_CORE})(?P<title>总书记|(?:副)?(?:书记|局长|厅长|主任|县长|市长|省长|部长|区长|州长|司长|署长|处长|"
+    rf"(?P<name>{NAME_CORE}?)(?P<title>总书记|(?:副)?(?:书记|局长|厅长|主任|县长|市长|省长|部长|区长|州长|司长|署长|处长|"
     rf"主席|总理|总统|委员长|秘书长|检察长|大使|议员|议长)|督学|校长|园长|发言人)"
     rf"(?![\u4e00-\u9fff]?(?:{TITLE_HEAD_RE}))")
+# A name opening a clause, then (曾任, 现任, 系) its office up to the clause's end or a comma.
+CLAUSE_OPENING_RE = re.compile(r"(?:^|(?<=[。；！？\n：:]))\s*")
+OFFICE_AFTER_RE = re.compile(rf"[，,\s]*(?:曾任|现任|系|任)?(?P<chain>[^，。；！？\n,:：]{{2,40}}?(?:{TITLE_HEAD_RE}))"
+                             rf"(?=[，。；、,;\s]|$)")
+# A transliterated name before the office it holds: 奥巴马总统要求…
+FOREIGN_NAME_TITLE_RE = re.compile(r"(?P<name>[\u4e00-\u9fff·•・]{2,12}?)(?P<title>总统|副总统|总理|副总理|首相|国务卿|议员|"
+                                   r"参议员|众议员|大使|外长|防长|部长|发言人|主席|国王|女王|王储|亲王)")
 SURNAME_TITLE_RE = re.compile(
     rf"(?P<surname>{'|'.join(_COMPOUND)}|[{_SINGLE}])(?P<head>局长|厅长|主任|书记|县长|市长|校长|督学|组长|部长|处长|科长)")
 CONTACT_RE = re.compile(r"联系人[:：]\s*(?:[^\s；;，,：:]{2,30}?[\s ]+)?")
@@ -98,6 +105,7 @@ TRANSLITERATION_CHARS = frozenset(
     "敏明缪莫默姆穆纳娜奈南内尼涅宁纽努诺欧帕派潘庞佩彭皮珀普奇齐恰乔切钦琼丘屈让热容若瑞萨塞赛桑瑟森"
     "沙莎山尚绍舍申什施史士舒斯松苏索塔泰坦汤唐特滕提廷图托瓦万旺威韦维温文沃乌伍西希锡夏谢辛休许雅亚"
     "扬耶叶伊依因英尤于约泽扎詹兹佐左茨胥茹")
+FOREIGN_NAME_ENDERS = set("和与及等的在也还就曾则却")  # 财政部长保尔森和…, 检察长布朗的办公室
 TRANSLITERATED_RE = re.compile(r"[\u4e00-\u9fff]{2,}(?:[·•・\-][\u4e00-\u9fff]{2,}){0,2}")
 # Names transliterated from Uyghur, Tibetan and other languages: 阿依古丽·买买提.
 DOTTED_NAME_HEAD_RE = re.compile(r"[\u4e00-\u9fff]{2,6}[·•・‧](?=[\u4e00-\u9fff]{2})")
@@ -174,7 +182,7 @@ def find_officials(text: str, boundaries: set[int] | None = None) -> tuple[list[
     """
     staff, staff_spans = _find_staff(text)
     finder = _Finder(text, boundaries, staff_spans)
-    mentions = finder.titled() + finder.cued() + finder.contacts()
+    mentions = finder.titled() + finder.cued() + finder.contacts() + finder.appositions()
     mentions = finder.with_list_members(mentions)
     _share_roles_along_lists(text, mentions)
     mentions += finder.name_title_mentions({m.name for m in mentions})
@@ -227,6 +235,18 @@ class _Finder:
                 out.append(mention)
         return out
 
+    def appositions(self) -> list[_Mention]:
+        """A name opening a clause with its office after it: 冯志明，县建设局局长; 周光全曾任…委员."""
+        out = []
+        for m in CLAUSE_OPENING_RE.finditer(self.text):
+            span = self._name_at(m.end())
+            chain = OFFICE_AFTER_RE.match(self.text, span[1]) if span else None
+            if chain is None or NOT_TITLE_RE.search(chain.group("chain")):
+                continue
+            titles = [t for t in CHAIN_SPLIT_RE.split(chain.group("chain")) if t]
+            out.append(_Mention(self.text[span[0]:span[1]], span[0], span[1], titles))
+        return out
+
     def contacts(self) -> list[_Mention]:
         """联系人：县人民政府教育督导室 牛卫平."""
         out = []
@@ -268,6 +288,19 @@ class _Finder:
                 continue
             if self._name_at(m.end()):
                 continue  # 全经联副秘书长陈宝存: the name comes after the title; before it stands the body
+            mention = _Mention(name, start, start + len(name), [m.group("title")])
+            mention.roles = _roles_after(self.text, m.end(), immediate=True)
+            out.append(mention)
+        for m in FOREIGN_NAME_TITLE_RE.finditer(self.text):
+            name, start = m.group("name"), m.start("name")
+            if name in known or self._excluded(start) or len(name.strip("·•・")) < 2 or \
+                    not all(ch in TRANSLITERATION_CHARS or ch in "·•・" for ch in name):
+                continue
+            if (start and self.text[start - 1] not in LEFT_OF_NAME) or \
+                    (self.boundaries is not None and start not in self.boundaries):
+                continue
+            if tokenizer().FREQ.get(name, 0) > COMMON_WORD_FREQ and name not in _dictionary_names():
+                continue
             mention = _Mention(name, start, start + len(name), [m.group("title")])
             mention.roles = _roles_after(self.text, m.end(), immediate=True)
             out.append(mention)
@@ -370,7 +403,8 @@ class _Finder:
         for end in range(m.end(), start + 1, -1):
             run = self.text[start:end]
             if all(ch in TRANSLITERATION_CHARS or ch in "·•・-" for ch in run) and (
-                    STRONG_AFTER_RE.match(self.text, end) or end == len(self.text)):
+                    STRONG_AFTER_RE.match(self.text, end) or end == len(self.text)
+                    or self.text[end] in FOREIGN_NAME_ENDERS):
                 return start, end
         return None
 
@@ -499,7 +533,24 @@ def _name_before(text: str, cue: int, boundaries: set[int] | None = None) -> tup
             continue
         if before in LEFT_OF_NAME or ENDS_IN_TITLE_RE.search(text[max(0, start - 8):start]):
             best = (start, cue)
-    return best
+    return best or _foreign_name_before(text, cue, boundaries)
+
+
+def _foreign_name_before(text: str, cue: int, boundaries: set[int] | None) -> tuple[int, int] | None:
+    """A transliterated name of at least three characters ending at ``cue``: 布林克还称."""
+    start = cue
+    while start > max(0, cue - 12) and (text[start - 1] in TRANSLITERATION_CHARS or text[start - 1] in "·•・"):
+        start -= 1
+    name = text[start:cue].strip("·•・")
+    start = cue - len(name)
+    if len(name.replace("·", "")) < 3 or (boundaries is not None and start not in boundaries):
+        return None
+    before = text[start - 1] if start else "\n"
+    if before not in LEFT_OF_NAME and not ENDS_IN_TITLE_RE.search(text[max(0, start - 8):start]):
+        return None
+    if tokenizer().FREQ.get(name, 0) > COMMON_WORD_FREQ and name not in _dictionary_names():
+        return None
+    return start, cue
 
 
 def _label_roles(text: str, chain_start: int) -> list[str]:
