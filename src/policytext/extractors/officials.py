@@ -103,7 +103,7 @@ TRANSLITERATION_CHARS = frozenset(
     "法凡范菲费芬丰冯佛夫弗福伏盖甘冈高戈哥格根贡古瓜圭哈海汉豪合赫黑亨洪侯胡华怀霍基吉加贾坚杰金卡凯久翰丁卜吕"
     "坎康考柯科克肯孔库夸奎昆拉莱赖兰朗劳勒雷蕾里利丽莉连列林琳铃柳卢鲁路伦罗洛玛马迈麦曼芒毛梅门蒙米"
     "敏明缪莫默姆穆纳娜奈南内尼涅宁纽努诺欧帕派潘庞佩彭皮珀普奇齐恰乔切钦琼丘屈让热容若瑞萨塞赛桑瑟森"
-    "沙莎山尚绍舍申什施史士舒斯松苏索塔泰坦汤唐特滕提廷图托瓦万旺威韦维温文沃乌伍西希锡夏谢辛休许雅亚"
+    "沙莎山尚绍舍申什施史士舒斯松苏索塔泰坦汤唐特滕提廷图托瓦万旺威韦维温文沃乌伍西希锡夏谢辛休雅亚"
     "扬耶叶伊依因英尤于约泽扎詹兹佐左茨胥茹")
 FOREIGN_NAME_ENDERS = set("和与及等的在也还就曾则却")  # 财政部长保尔森和…, 检察长布朗的办公室
 TRANSLITERATED_RE = re.compile(r"[\u4e00-\u9fff]{2,}(?:[·•・\-][\u4e00-\u9fff]{2,}){0,2}")
@@ -142,6 +142,7 @@ NOT_NAME_CHARS = set("的了在与及于对为是将把被从到等各本我你�
                      "部组委区县市省镇乡村级者校局处科股队团社司厅府院室办班副总务")
 COMMON_WORD_FREQ = 100
 EVERYDAY_WORD_FREQ = 1000
+FUNCTION_TAGS = frozenset("v d c p r u ad".split())
 CONJUNCTION_SURNAMES = set("同由")
 CONJUNCTIONS = set("和与及跟同")
 STAFF_LABELS = r"记者|通讯员|摄影|摄像|图片|责任编辑|编辑|责编|撰稿|供稿|审核|审校|校对|初审|复审|终审|发布者|作者|文字|文/图"
@@ -240,6 +241,8 @@ class _Finder:
         out = []
         for m in CLAUSE_OPENING_RE.finditer(self.text):
             span = self._name_at(m.end())
+            if span and not _plausible_name(self.text[span[0]:span[1]], titled=False):
+                continue
             chain = OFFICE_AFTER_RE.match(self.text, span[1]) if span else None
             if chain is None or NOT_TITLE_RE.search(chain.group("chain")):
                 continue
@@ -373,9 +376,6 @@ class _Finder:
             for end in range(dotted.end() + 2, min(dotted.end() + 6, len(self.text)) + 1):
                 if STRONG_AFTER_RE.match(self.text, end):
                     return start, end
-        foreign = self._transliterated_at(start)
-        if foreign and foreign[1] - start >= 4:
-            return foreign
         best, best_rank = None, None
         for length in (2, 3, 4):
             end = start + length
@@ -388,12 +388,16 @@ class _Finder:
                 continue
             if not is_strong and tokenizer().FREQ.get(name, 0) > EVERYDAY_WORD_FREQ:
                 continue  # an everyday word the dictionary also calls a name (荣誉, 高峰) needs a verb after it
-            if length == 3 and name[-1] in CONJUNCTIONS and _plausible_name(name[:2]):
+            if name[-1] in CONJUNCTIONS and not is_strong:
                 continue  # 姚刚和国家外汇管理局…: the name ends before the conjunction
             rank = (is_strong, word_end, length == 3)
             if best_rank is None or rank > best_rank:
                 best, best_rank = (start, end), rank
-        return best or foreign
+        foreign = self._transliterated_at(start)
+        # 俄罗斯总统梅德韦杰夫当天…: a longer transliterated name up to a verb beats a Chinese-looking head.
+        if foreign and (best is None or (not best_rank[0] and foreign[1] > best[1] and foreign[1] - start >= 4)):
+            return foreign
+        return best
 
     def _transliterated_at(self, start: int) -> tuple[int, int] | None:
         """A foreign name at ``start``: transliteration characters up to a verb or punctuation."""
@@ -473,12 +477,19 @@ def _share_roles_along_lists(text: str, mentions: list[_Mention]) -> None:
             left.roles = list(right.roles)
 
 
-def _plausible_name(name: str) -> bool:
-    """Name-shaped and not an ordinary dictionary word (高质量, 强化), unless the dictionary calls it a name."""
+def _plausible_name(name: str, titled: bool = True) -> bool:
+    """Name-shaped and not an ordinary dictionary word (高质量, 强化), unless the dictionary calls it a name.
+
+    Without a title in front (``titled`` false), a surname-like character before a verb or an
+    adverb (原告诉称, 都难以, 曾担任) is no name; after a title it is one (局长李振兴, 市长陈必胜).
+    """
     if not _name_shape(name) or ENDS_IN_TITLE_RE.search(name) or name.endswith(ADDRESS_FORMS):
         return False
     if len(name) > 2 and name[0] in CONJUNCTION_SURNAMES and tokenizer().FREQ.get(name[1:], 0) > COMMON_WORD_FREQ:
         return False  # 由相关…: a function word, not the surname
+    given = name[2:] if name[:2] in _COMPOUND else name[1:]
+    if not titled and len(given) == 2 and given in _function_words():
+        return False
     return tokenizer().FREQ.get(name, 0) <= COMMON_WORD_FREQ or name in _dictionary_names()
 
 
@@ -506,6 +517,25 @@ def _dictionary_names() -> frozenset[str]:
     return frozenset(names)
 
 
+@cache
+def _function_words() -> frozenset[str]:
+    """Two-character verbs, adverbs, conjunctions, prepositions and pronouns of jieba's dictionary
+    that are common enough never to be a given name (告诉, 能够, 担任, 难以)."""
+    words = []
+    with open(_jieba_dict_file(), encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) == 3 and len(parts[0]) == 2 and parts[2] in FUNCTION_TAGS and int(parts[1]) > COMMON_WORD_FREQ:
+                words.append(parts[0])
+    return frozenset(words)
+
+
+def _jieba_dict_file():
+    from ..text.segment import _jieba_dict_path
+
+    return _jieba_dict_path()
+
+
 def _name_shape(name: str) -> bool:
     """Surname first, then one or two characters that do not look like an ordinary word."""
     if len(name) < 2 or len(name) > 4:
@@ -526,12 +556,13 @@ def _name_before(text: str, cue: int, boundaries: set[int] | None = None) -> tup
         start = cue - length
         if start < 0:
             break
-        if not _plausible_name(text[start:cue]) or (boundaries is not None and start not in boundaries):
+        if boundaries is not None and start not in boundaries:
             continue
         before = text[start - 1] if start else "\n"
         if before.isdigit():
             continue
-        if before in LEFT_OF_NAME or ENDS_IN_TITLE_RE.search(text[max(0, start - 8):start]):
+        titled = bool(ENDS_IN_TITLE_RE.search(text[max(0, start - 8):start]))
+        if (before in LEFT_OF_NAME or titled) and _plausible_name(text[start:cue], titled):
             best = (start, cue)
     return best or _foreign_name_before(text, cue, boundaries)
 
