@@ -20,7 +20,7 @@ from ..text.segment import tokenizer
 
 SURNAMES = (
     "习 欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 司徒 夏侯 端木 呼延 "
-    "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 彭 曾 肖 田 董 袁 潘 于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆 汪 范 金 石 廖 贾 夏 韦 付 傅 方 白 邹 孟 熊 秦 邱 江 尹 薛 闫 阎 段 雷 侯 龙 史 陶 黎 贺 顾 毛 郝 龚 邵 万 钱 严 覃 武 戴 莫 孔 向 汤 常 温 康 施 文 牛 樊 葛 邢 安 齐 易 乔 伍 庞 颜 倪 庄 聂 章 鲁 岳 翟 殷 詹 申 欧 耿 关 兰 焦 俞 左 柳 甘 祝 包 宁 尚 符 舒 阮 柯 纪 梅 童 凌 毕 单 季 裴 霍 涂 成 苗 谷 盛 曲 翁 冉 骆 蓝 路 游 辛 靳 管 柴 蒙 鲍 华 喻 祁 蒲 房 滕 屈 饶 解 牟 艾 尤 阳 时 穆 农 司 卓 古 吉 缪 简 车 项 连 芦 麦 褚 娄 窦 戚 岑 景 党 宫 费 卜 冷 晏 席 卫 米 柏 宗 瞿 桂 全 佟 应 臧 闵 苟 邬 边 卞 姬 师 仇 栾 隋 商 刁 沙 荣 巫 寇 桑 郎 甄 丛 仲 虞 敖 巩 明 佘 池 查 麻 苑 迟 邝 官 封 谈 匡 鞠 惠 荆 乐 冀 郁 胥 南 班 储 原 栗 燕 楚 鄢 劳 谌 奚 皮 粟 冼 蔺 楼 盘 满 闻 位 厉 伊 仝 区 郜 海 阚 花 权 强 帅 屠 豆 朴 盖 练 廉 禹 井 祖 漆 巴 丰 支 卿 国 狄 平 计 索 宣 晋 相 初 门 云 容 敬 来 扈 晁 芮 都 普 阙 浦 戈 伏 鹿 薄 邸 雍 辜 羊 阿 乌 母 裘 亓 修 邰 赫 杭 况 那 宿 鲜 印 逯 隆 茹 诸 战 慎 危 玉 银 亢 嵇 公 哈 湛 宾 戎 勾 茅 利 於 呼 居 揭 干 但 尉 冶 斯 元 束 檀 衣 信 展 阴 昝 智 幸 奉 植 衡 富 尧 闭 由 赖 凤 扶 郦 萧 禤 招 蔚 牧 逄 禄 肇 郗 乜 丘 操 粘 旷 竺 库 拓 雒 濮 靖 逢 钮 仉 佀 郇 蓟 缑 訾 隗 钭"
+    "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 彭 曾 肖 田 董 袁 潘 于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆 汪 范 金 石 廖 贾 夏 韦 付 傅 方 白 邹 孟 熊 秦 邱 江 尹 薛 闫 阎 段 雷 侯 龙 史 陶 黎 贺 顾 毛 郝 龚 邵 万 钱 严 覃 武 戴 莫 孔 向 汤 常 温 康 施 文 牛 樊 葛 邢 安 齐 易 乔 伍 庞 颜 倪 庄 聂 章 鲁 岳 翟 殷 詹 申 欧 耿 关 兰 焦 俞 左 柳 甘 祝 包 宁 尚 符 舒 阮 柯 纪 梅 童 凌 毕 单 季 裴 霍 涂 成 苗 谷 盛 曲 翁 冉 骆 蓝 路 游 辛 靳 管 柴 蒙 鲍 华 喻 祁 蒲 房 滕 屈 饶 解 牟 艾 尤 阳 时 穆 农 司 卓 古 吉 缪 简 车 项 连 芦 麦 褚 娄 窦 戚 岑 景 党 宫 费 卜 冷 晏 席 卫 米 柏 宗 瞿 桂 全 佟 应 臧 闵 苟 邬 边 卞 姬 师 仇 栾 隋 商 刁 沙 荣 巫 寇 桑 郎 甄 丛 仲 虞 敖 巩 明 佘 池 查 麻 苑 迟 邝 官 封 谈 匡 鞠 惠 荆 乐 冀 郁 胥 南 班 储 原 栗 燕 楚 鄢 劳 谌 奚 皮 粟 冼 蔺 楼 盘 满 闻 位 厉 伊 仝 区 郜 海 阚 花 权 强 帅 屠 豆 朴 盖 练 廉 禹 井 祖 漆 巴 丰 支 卿 国 狄 平 计 索 宣 晋 相 初 门 云 容 敬 来 扈 晁 芮 都 普 阙 浦 戈 伏 鹿 薄 邸 雍 辜 羊 阿 乌 母 裘 亓 修 邰 赫 杭 况 那 宿 鲜 印 逯 隆 茹 诸 战 慎 危 玉 银 亢 嵇 公 哈 湛 宾 戎 勾 茅 利 於 呼 居 揭 干 但 尉 冶 斯 元 束 檀 衣 信 展 阴 昝 智 幸 奉 植 衡 富 尧 闭 由 赖 凤 扶 郦 萧 禤 招 蔚 牧 逄 禄 肇 郗 乜 丘 操 粘 旷 竺 库 拓 雒 濮 靖 逢 钮 仉 佀 郇 蓟 缑 訾 隗 钭 开"
 ).split()
 _COMPOUND = tuple(s for s in SURNAMES if len(s) == 2)
 _SINGLE = "".join(s for s in SURNAMES if len(s) == 1)
@@ -62,9 +62,10 @@ NOT_OWN_ACT_RE = re.compile(r"听取[^，。；]{0,20}?(?:汇报|报告|意见|�
                             r"在[^，。；]{1,16}?(?:中|上|时|后|期间|之际)")
 # What else an office-holder does in the news, named right after the name: the person, no role.
 DEED_RE = re.compile(r"签署|签发|批示|会见|会晤|接见|看望|慰问|视察|考察|调研|访问|出访|抵达|率团|主张|访华|公布|指挥|"
-                     r"暗示|负有|被免职|免职|被撤职|撤职|落马|被查|辞职|上任|卸任|当选")
+                     r"暗示|负有|被免职|免职|被撤职|撤职|落马|被查|辞职|上任|卸任|当选|访[华美日印俄欧韩朝英法德港台]")
 # Time words and adverbs between a name and its verb: 温家宝9日主持, 冀岩上月曾表示.
 BETWEEN_RE = re.compile(r"(?:(?:\d{1,2}月)?\d{1,2}日|日前|近日|昨日|今日|昨天|今天|前天|当天|当日|上午|下午|晚上|晚间|明确|"
+                        r"前几天|几天前|近几天|既|(?:向|对|跟)[^，。；！？“”]{1,12}?|"
                         r"早前|此前|此间|近期|日内|上月|本月|上周|本周|上旬|中旬|下旬|曾经|曾|也|还|则|就|又|均|都|已|再|亦|"
                         r"即|随即|随后|首先|最后|特意|特别|专门|多次|一再|再次|公开|当场|现场|亲自|在会上|在会议上)+")
 STRONG_AFTER_RE = re.compile(rf"[，。；、,;（(）)“”]|同志|先生|女士|博士|(?:{BETWEEN_RE.pattern})?(?:在[^，。；]{{1,10}}?)?"
@@ -86,8 +87,10 @@ NAME_TITLE_RE = re.compile(
     rf"主席|总理|总统|委员长|秘书长|检察长|大使|议员|议长)|督学|校长|园长|发言人)"
     rf"(?![\u4e00-\u9fff]?(?:{TITLE_HEAD_RE}))")
 # A name opening a clause, then (曾任, 现任, 系) its office up to the clause's end or a comma.
-CLAUSE_OPENING_RE = re.compile(r"(?:^|(?<=[。；！？\n：:]))\s*")
-OFFICE_AFTER_RE = re.compile(rf"[，,\s]*(?:曾任|现任|系|任)?(?P<chain>[^，。；！？\n,:：]{{2,40}}?(?:{TITLE_HEAD_RE}))"
+CLAUSE_OPENING_RE = re.compile(r"(?:^|(?<=[。；！？\n：:]))\s*(?:而|但|并|据|随后|其中|此外|同时)?")
+# A speaker's name at the start of a line: 徐东华：大家下午好！
+SPEAKER_RE = re.compile(r"\s*[:：]")
+OFFICE_AFTER_RE = re.compile(rf"[，,\s]*(?:曾任|现任|系|任|作为)?(?P<chain>[^，。；！？\n,:：]{{2,40}}?(?:{TITLE_HEAD_RE}))"
                              rf"(?=[，。；、,;\s]|$)")
 # A transliterated name before the office it holds: 奥巴马总统要求…
 FOREIGN_NAME_TITLE_RE = re.compile(r"(?P<name>[\u4e00-\u9fff·•・]{2,12}?)(?P<title>总统|副总统|总理|副总理|首相|国务卿|议员|"
@@ -105,7 +108,8 @@ TRANSLITERATION_CHARS = frozenset(
     "敏明缪莫默姆穆纳娜奈南内尼涅宁纽努诺欧帕派潘庞佩彭皮珀普奇齐恰乔切钦琼丘屈让热容若瑞萨塞赛桑瑟森"
     "沙莎山尚绍舍申什施史士舒斯松苏索塔泰坦汤唐特滕提廷图托瓦万旺威韦维温文沃乌伍西希锡夏谢辛休雅亚"
     "扬耶叶伊依因英尤于约泽扎詹兹佐左茨胥茹")
-FOREIGN_NAME_ENDERS = set("和与及等的在也还就曾则却")  # 财政部长保尔森和…, 检察长布朗的办公室
+FOREIGN_NAME_ENDERS = set("和与及等的在也还就曾则却既")
+LATIN_NAME_RE = re.compile(r"[A-Z][A-Za-z.'’\-]{2,30}|[a-z]{3,20}(?=先生|女士|[，,。（(])")  # 财政部长保尔森和…, 检察长布朗的办公室
 TRANSLITERATED_RE = re.compile(r"[\u4e00-\u9fff]{2,}(?:[·•・\-][\u4e00-\u9fff]{2,}){0,2}")
 # Names transliterated from Uyghur, Tibetan and other languages: 阿依古丽·买买提.
 DOTTED_NAME_HEAD_RE = re.compile(r"[\u4e00-\u9fff]{2,6}[·•・‧](?=[\u4e00-\u9fff]{2})")
@@ -121,6 +125,7 @@ CHAIN_SPLIT_RE = re.compile(r"[、，,]")
 # Bounds on reading a title chain: real chains hold at most a few titles of at most 30 characters.
 MAX_CHAIN_TITLES = 8
 MAX_TITLE_PART = 100
+MAX_TITLE_CHARS = 40  # 天津宝坻石桥工业园区管理委员会主任: an organisation's full name and an office
 # A title part starts after these: 督导组由…, 会议议程：…, 会上，….
 CHAIN_CUTS = r"(?<![自理])由(?!于)|[：:]|会上|期间|(?:带队|率队)(?:的|领导)?(?:是|为)"
 CHAIN_CUT_RE = re.compile(rf"^.*(?:{CHAIN_CUTS})")
@@ -133,7 +138,7 @@ LABEL_ROLES = (
     ("attended", re.compile(r"(?:成员|组员|副组长)\s*[：:]\s*$")),
 )
 LEADING_WORDS_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9]*(?:随后|最后|同时|此外|其中|并|以及|和|及|而|但|另外|据|经|请|了|向|与|同|由|被|将|把)?")
-NOT_TITLE_RE = re.compile(r"对|开展|召开|进行|举行|参加|出席|听取|的|是|在|他|她|你|像|决心")
+NOT_TITLE_RE = re.compile(r"对|开展|召开|进行|举行|参加|出席|听取|的|是|在|他|她|你|像|决心|有请")
 # Surname + form of address: 付小姐, 冯警官 — a person, but not named.
 ADDRESS_FORMS = ("先生", "女士", "小姐", "阿姨", "阿婆", "老师", "师傅", "经理", "警官", "同学", "大爷", "大妈", "老板",
                  "老人", "医生", "律师", "记者", "家长", "博士", "总", "工", "姐", "哥", "叔", "伯", "婆", "爷", "某", "某某")
@@ -208,12 +213,16 @@ class _Finder:
         self.excluded_starts, self.excluded_ends = _merged(excluded)
         self.clause_breaks = [m.start() for m in CLAUSE_BREAK_RE.finditer(text)]
         self.chain_splits = [m.start() for m in CHAIN_SPLIT_RE.finditer(text)]
+        self.line_starts = {0, *(m.end() for m in re.finditer("\n", text))}
 
     def titled(self) -> list[_Mention]:
         """Names right after a title chain: 县教育局党组书记、局长高振宇…"""
         out = []
         for m in TITLE_END_RE.finditer(self.text):
             span = self._name_at(m.end())
+            if span is None and self.text.startswith("的", m.end()):  # 时任国家总理的邓小平访问日本
+                span = self._name_at(m.end() + 1)
+                span = span if span and STRONG_AFTER_RE.match(self.text, span[1]) else None
             if span is None:
                 continue
             titles, chain_start = self._titles_before(span)
@@ -241,13 +250,17 @@ class _Finder:
         out = []
         for m in CLAUSE_OPENING_RE.finditer(self.text):
             span = self._name_at(m.end())
-            if span and not _plausible_name(self.text[span[0]:span[1]], titled=False):
+            if span is None or not _plausible_name(self.text[span[0]:span[1]], titled=False):
                 continue
-            chain = OFFICE_AFTER_RE.match(self.text, span[1]) if span else None
+            name = self.text[span[0]:span[1]]
+            if m.start() in self.line_starts and SPEAKER_RE.match(self.text, span[1]):
+                out.append(_Mention(name, span[0], span[1], roles=["spoke"]))  # 徐东华：大家下午好！
+                continue
+            chain = OFFICE_AFTER_RE.match(self.text, span[1])
             if chain is None or NOT_TITLE_RE.search(chain.group("chain")):
                 continue
             titles = [t for t in CHAIN_SPLIT_RE.split(chain.group("chain")) if t]
-            out.append(_Mention(self.text[span[0]:span[1]], span[0], span[1], titles))
+            out.append(_Mention(name, span[0], span[1], titles))
         return out
 
     def contacts(self) -> list[_Mention]:
@@ -372,10 +385,13 @@ class _Finder:
         if self._excluded(start):
             return None
         dotted = DOTTED_NAME_HEAD_RE.match(self.text, start)
-        if dotted:  # the name ends where punctuation or a verb of office follows
+        if dotted:  # the name ends where punctuation, a verb of office or a rank follows
             for end in range(dotted.end() + 2, min(dotted.end() + 6, len(self.text)) + 1):
-                if STRONG_AFTER_RE.match(self.text, end):
+                if self._foreign_name_ends(end):
                     return start, end
+        latin = LATIN_NAME_RE.match(self.text, start)
+        if latin and self._foreign_name_ends(latin.end()):  # 部长BrendanO'Connor近日声明
+            return start, latin.end()
         best, best_rank = None, None
         for length in (2, 3, 4):
             end = start + length
@@ -406,11 +422,14 @@ class _Finder:
             return None
         for end in range(m.end(), start + 1, -1):
             run = self.text[start:end]
-            if all(ch in TRANSLITERATION_CHARS or ch in "·•・-" for ch in run) and (
-                    STRONG_AFTER_RE.match(self.text, end) or end == len(self.text)
-                    or self.text[end] in FOREIGN_NAME_ENDERS):
+            if all(ch in TRANSLITERATION_CHARS or ch in "·•・-" for ch in run) and self._foreign_name_ends(end):
                 return start, end
         return None
+
+    def _foreign_name_ends(self, end: int) -> bool:
+        """Where a foreign name may end: punctuation, a verb, a conjunction, a rank or title after it."""
+        return (end >= len(self.text) or self.text[end] in FOREIGN_NAME_ENDERS
+                or STRONG_AFTER_RE.match(self.text, end) is not None or TITLE_END_RE.match(self.text, end) is not None)
 
     def _excluded(self, pos: int) -> bool:
         i = bisect_right(self.excluded_starts, pos) - 1
@@ -447,7 +466,7 @@ class _Finder:
             if reach is not None:
                 title, cut = title[reach.end():], cut or reach
             title = title[LEADING_WORDS_RE.match(title).end():]
-            if len(title) < 2 or len(title) > 30 or not ENDS_IN_TITLE_RE.search(title):
+            if len(title) < 2 or len(title) > MAX_TITLE_CHARS or not ENDS_IN_TITLE_RE.search(title):
                 break
             chain.append(title)
             chain_start = pos - len(title)
