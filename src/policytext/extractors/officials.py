@@ -89,7 +89,7 @@ NAME_TITLE_RE = re.compile(
 # A name opening a clause, then (曾任, 现任, 系) its office up to the clause's end or a comma.
 CLAUSE_OPENING_RE = re.compile(r"(?:^|(?<=[。；！？\n：:]))\s*(?:而|但|并|据|随后|其中|此外|同时)?")
 # A speaker's name at the start of a line: 徐东华：大家下午好！
-SPEAKER_RE = re.compile(r"\s*[:：]")
+SPEAKER_RE = re.compile(r"\s*[:：][^\n]{0,30}?(?:我|大家|各位|您|你们|谢谢|尊敬)")
 OFFICE_AFTER_RE = re.compile(rf"[，,\s]*(?:曾任|现任|系|任|作为)?(?P<chain>[^，。；！？\n,:：]{{2,40}}?(?:{TITLE_HEAD_RE}))"
                              rf"(?=[，。；、,;\s]|$)")
 # A transliterated name before the office it holds: 奥巴马总统要求…
