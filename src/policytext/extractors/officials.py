@@ -93,8 +93,7 @@ SPEAKER_RE = re.compile(r"\s*[:：][^\n]{0,30}?(?:我|大家|各位|您|你们|�
 OFFICE_AFTER_RE = re.compile(rf"[，,\s]*(?:曾任|现任|系|任|作为)?(?P<chain>[^，。；！？\n,:：]{{2,40}}?(?:{TITLE_HEAD_RE}))"
                              rf"(?=[，。；、,;\s]|$)")
 # A transliterated name before the office it holds: 奥巴马总统要求…
-FOREIGN_NAME_TITLE_RE = re.compile(r"(?P<name>[\u4e00-\u9fff·•・]{2,12}?)(?P<title>总统|副总统|总理|副总理|首相|国务卿|议员|"
-                                   r"参议员|众议员|大使|外长|防长|部长|发言人|主席|国王|女王|王储|亲王)")
+FOREIGN_TITLE_RE = re.compile(r"副?(?:总统|总理|首相)|国务卿|参议员|众议员|议员|大使|外长|防长|部长|发言人|主席|国王|女王|王储|亲王")
 SURNAME_TITLE_RE = re.compile(
     rf"(?P<surname>{'|'.join(_COMPOUND)}|[{_SINGLE}])(?P<head>局长|厅长|主任|书记|县长|市长|校长|督学|组长|部长|处长|科长)")
 CONTACT_RE = re.compile(r"联系人[:：]\s*(?:[^\s；;，,：:]{2,30}?[\s ]+)?")
@@ -249,6 +248,9 @@ class _Finder:
         """A name opening a clause with its office after it: 冯志明，县建设局局长; 周光全曾任…委员."""
         out = []
         for m in CLAUSE_OPENING_RE.finditer(self.text):
+            head = self.text[m.end():m.end() + 2]
+            if not head or (head[0] not in _SINGLE and head not in _COMPOUND):
+                continue
             span = self._name_at(m.end())
             if span is None or not _plausible_name(self.text[span[0]:span[1]], titled=False):
                 continue
@@ -307,17 +309,20 @@ class _Finder:
             mention = _Mention(name, start, start + len(name), [m.group("title")])
             mention.roles = _roles_after(self.text, m.end(), immediate=True)
             out.append(mention)
-        for m in FOREIGN_NAME_TITLE_RE.finditer(self.text):
-            name, start = m.group("name"), m.start("name")
-            if name in known or self._excluded(start) or len(name.strip("·•・")) < 2 or \
-                    not all(ch in TRANSLITERATION_CHARS or ch in "·•・" for ch in name):
+        for m in FOREIGN_TITLE_RE.finditer(self.text):
+            start = m.start()
+            while start > max(0, m.start() - 12) and (self.text[start - 1] in TRANSLITERATION_CHARS
+                                                      or self.text[start - 1] in "·•・"):
+                start -= 1
+            name = self.text[start:m.start()]
+            if name in known or self._excluded(start) or len(name.strip("·•・")) < 2:
                 continue
             if (start and self.text[start - 1] not in LEFT_OF_NAME) or \
                     (self.boundaries is not None and start not in self.boundaries):
                 continue
             if tokenizer().FREQ.get(name, 0) > COMMON_WORD_FREQ and name not in _dictionary_names():
                 continue
-            mention = _Mention(name, start, start + len(name), [m.group("title")])
+            mention = _Mention(name, start, start + len(name), [m.group(0)])
             mention.roles = _roles_after(self.text, m.end(), immediate=True)
             out.append(mention)
         return out
@@ -417,6 +422,8 @@ class _Finder:
 
     def _transliterated_at(self, start: int) -> tuple[int, int] | None:
         """A foreign name at ``start``: transliteration characters up to a verb or punctuation."""
+        if start >= len(self.text) or self.text[start] not in TRANSLITERATION_CHARS:
+            return None
         m = TRANSLITERATED_RE.match(self.text, start, start + 24)
         if not m:
             return None
