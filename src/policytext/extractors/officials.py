@@ -89,6 +89,7 @@ NAME_TITLE_RE = re.compile(
 # A name opening a clause, then (曾任, 现任, 系) its office up to the clause's end or a comma.
 CLAUSE_OPENING_RE = re.compile(r"(?:^|(?<=[。；！？\n：:]))\s*(?:而|但|并|据|随后|其中|此外|同时)?")
 # A speaker's name at the start of a line: 徐东华：大家下午好！
+SPEAKER_COLON_RE = re.compile(r"[:：]")
 SPEAKER_RE = re.compile(r"\s*[:：][^\n]{0,30}?(?:我|大家|各位|您|你们|谢谢|尊敬)")
 OFFICE_AFTER_RE = re.compile(rf"[，,\s]*(?:曾任|现任|系|任|作为)?(?P<chain>[^，。；！？\n,:：]{{2,40}}?(?:{TITLE_HEAD_RE}))"
                              rf"(?=[，。；、,;\s]|$)")
@@ -248,10 +249,14 @@ class _Finder:
         """A name opening a clause with its office after it: 冯志明，县建设局局长; 周光全曾任…委员."""
         out = []
         for m in CLAUSE_OPENING_RE.finditer(self.text):
-            head = self.text[m.end():m.end() + 2]
+            pos = m.end()
+            head = self.text[pos:pos + 2]
             if not head or (head[0] not in _SINGLE and head not in _COMPOUND):
                 continue
-            span = self._name_at(m.end())
+            if not (TITLE_END_RE.search(self.text, pos + 2, pos + 4 + MAX_TITLE_CHARS)
+                    or SPEAKER_COLON_RE.search(self.text, pos + 2, pos + 7)):
+                continue
+            span = self._name_at(pos)
             if span is None or not _plausible_name(self.text[span[0]:span[1]], titled=False):
                 continue
             name = self.text[span[0]:span[1]]
