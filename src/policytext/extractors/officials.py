@@ -511,15 +511,15 @@ def _share_roles_along_lists(text: str, mentions: list[_Mention]) -> None:
 def _plausible_name(name: str, titled: bool = True) -> bool:
     """Name-shaped and not an ordinary dictionary word (高质量, 强化), unless the dictionary calls it a name.
 
-    Without a title in front (``titled`` false), a surname-like character before a verb or an
-    adverb (原告诉称, 都难以, 曾担任) is no name; after a title it is one (局长李振兴, 市长陈必胜).
+    A surname-like character before an adverb, a conjunction or a preposition (教授都难以) is no
+    name; before a verb it is one only after a title (局长李振兴, 市长陈必胜, but 原告诉称).
     """
     if not _name_shape(name) or ENDS_IN_TITLE_RE.search(name) or name.endswith(ADDRESS_FORMS):
         return False
     if len(name) > 2 and name[0] in CONJUNCTION_SURNAMES and tokenizer().FREQ.get(name[1:], 0) > COMMON_WORD_FREQ:
         return False  # 由相关…: a function word, not the surname
     given = name[2:] if name[:2] in _COMPOUND else name[1:]
-    if not titled and len(given) == 2 and given in _function_words():
+    if len(given) == 2 and _function_words().get(given, "v" if titled else "") != ("v" if titled else ""):
         return False
     return tokenizer().FREQ.get(name, 0) <= COMMON_WORD_FREQ or name in _dictionary_names()
 
@@ -549,16 +549,16 @@ def _dictionary_names() -> frozenset[str]:
 
 
 @cache
-def _function_words() -> frozenset[str]:
-    """Two-character verbs, adverbs, conjunctions, prepositions and pronouns of jieba's dictionary
-    that are common enough never to be a given name (告诉, 能够, 担任, 难以)."""
-    words = []
+def _function_words() -> dict[str, str]:
+    """Two-character verbs ("v") and adverbs, conjunctions, prepositions, pronouns and particles
+    ("f") of jieba's dictionary common enough never to be a given name (告诉, 难以, 能够)."""
+    words = {}
     with open(_jieba_dict_file(), encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
             if len(parts) == 3 and len(parts[0]) == 2 and parts[2] in FUNCTION_TAGS and int(parts[1]) > COMMON_WORD_FREQ:
-                words.append(parts[0])
-    return frozenset(words)
+                words[parts[0]] = "v" if parts[2] == "v" else "f"
+    return words
 
 
 def _jieba_dict_file():
