@@ -108,8 +108,9 @@ TRANSLITERATION_CHARS = frozenset(
     "敏明缪莫默姆穆纳娜奈南内尼涅宁纽努诺欧帕派潘庞佩彭皮珀普奇齐恰乔切钦琼丘屈让热容若瑞萨塞赛桑瑟森"
     "沙莎山尚绍舍申什施史士舒斯松苏索塔泰坦汤唐特滕提廷图托瓦万旺威韦维温文沃乌伍西希锡夏谢辛休雅亚"
     "扬耶叶伊依因英尤于约泽扎詹兹佐左茨胥茹")
-FOREIGN_NAME_ENDERS = set("和与及等的在也还就曾则却既")
-LATIN_NAME_RE = re.compile(r"[A-Z][A-Za-z.'’\-]{2,30}|[a-z]{3,20}(?=先生|女士|[，,。（(])")  # 财政部长保尔森和…, 检察长布朗的办公室
+FOREIGN_NAME_ENDERS = set("和与及等的在也还就曾则却既")  # 财政部长保尔森和…, 检察长布朗的办公室
+# A name in Latin letters after an office: 部长BrendanO'Connor近日声明.
+LATIN_NAME_RE = re.compile(r"[A-Z][A-Za-z.'’\-]{2,30}|[a-z]{3,20}(?=先生|女士|[，,。（(])")
 TRANSLITERATED_RE = re.compile(r"[\u4e00-\u9fff]{2,}(?:[·•・\-][\u4e00-\u9fff]{2,}){0,2}")
 # Names transliterated from Uyghur, Tibetan and other languages: 阿依古丽·买买提.
 DOTTED_NAME_HEAD_RE = re.compile(r"[\u4e00-\u9fff]{2,6}[·•・‧](?=[\u4e00-\u9fff]{2})")
@@ -122,7 +123,7 @@ CLAUSE_BREAK = "。；！？\n"
 CLAUSE_BREAK_RE = re.compile(f"[{CLAUSE_BREAK}]")
 CLAUSE_STOP_RE = re.compile(f"[{CLAUSE_BREAK}，,]")  # where the clause after a name may end
 CHAIN_SPLIT_RE = re.compile(r"[、，,]")
-# Bounds on reading a title chain: real chains hold at most a few titles of at most 30 characters.
+# Bounds on reading a title chain: real chains hold at most a few titles of at most 40 characters.
 MAX_CHAIN_TITLES = 8
 MAX_TITLE_PART = 100
 MAX_TITLE_CHARS = 40  # 天津宝坻石桥工业园区管理委员会主任: an organisation's full name and an office
