@@ -88,3 +88,16 @@ def test_a_period_anchors_the_duration_that_follows_it():
 def test_a_december_event_in_a_january_report_is_last_year():
     found = dates("县教育局于12月18日至29日组织考核组开展考核。", publish="2024-01-15")
     assert ("12月18日至29日", "2023-12-18/2023-12-29", "period") in found
+
+
+@pytest.mark.parametrize("text, publish, expected", [
+    ("县长王某某9日主持召开县政府常务会议。", "2024-03-20", [("9日", "2024-03-09")]),
+    ("县长王某某25日主持召开县政府常务会议。", "2024-03-20", [("25日", "2024-02-25")]),   # still to come: last month
+    ("3月12日督导组进驻，15日反馈。", "2024-03-20", [("3月12日", "2024-03-12"), ("15日", "2024-03-15")]),
+    ("县教育局前天发布通知。", "2024-03-20", [("前天", "2024-03-18")]),
+    ("督导组定于本月25日进驻。", "2024-03-20", [("本月25日", "2024-03-25")]),
+    ("21日10时，检查组来到学校食堂。", "2024-03-22", [("21日", "2024-03-21")]),
+    ("各校每月5日前报送台账，7日内整改到位。", "2024-03-20", []),
+])
+def test_days_as_news_writes_them(text, publish, expected):
+    assert [(d.text, d.value) for d in find_dates(text, publish)] == expected

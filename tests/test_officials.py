@@ -153,3 +153,38 @@ def test_labels_of_an_inspection_team_give_roles():
     found, _ = people("省督导组一行6人来我县开展督导，带队的是省人民政府督学戚永胜。")
     assert found["戚永胜"].titles == ["省人民政府督学"]
     assert found["戚永胜"].roles == ["led_inspection"]
+
+
+@pytest.mark.parametrize("text, name, titles, role", [
+    ("国务院副总理林启航9日主持召开专题会议，部署春季学校安全工作。", "林启航", ["国务院副总理"], "presided"),
+    ("教育部基础教育司司长范雨辰日前指出，各地要落实课后服务经费保障。", "范雨辰", ["教育部基础教育司司长"], "spoke"),
+    ("市住建委副主任金亦舟上月曾表示，学校周边施工须避开中高考时段。", "金亦舟", ["市住建委副主任"], "spoke"),
+    ("省人大教育科学文化卫生委员会主任委员邱安澜向大会作《关于义务教育法执法检查情况的报告》。",
+     "邱安澜", ["省人大教育科学文化卫生委员会主任委员"], "reported"),
+    ("县人民法院院长焦明哲接受记者采访时介绍说，今年共审结涉校案件12件。", "焦明哲", ["县人民法院院长"], "spoke"),
+    ("外交部发言人沙秋禾在例行记者会上回应说，中方对此表示关切。", "沙秋禾", ["外交部发言人"], "spoke"),
+    ("俄罗斯总统萨列夫斯基当天在记者会上宣布，将扩大两国留学生交流。", "萨列夫斯基", ["俄罗斯总统"], "spoke"),
+    ("分管全县教育督导工作的县人民政府副县长欧阳景行出席会议并讲话。", "欧阳景行", ["县人民政府副县长"], "attended"),
+])
+def test_offices_and_verbs_as_news_writes_them(text, name, titles, role):
+    found, _ = people(text)
+    assert name in found, found
+    assert found[name].titles == titles
+    assert role in found[name].roles
+
+
+def test_names_before_their_office():
+    found, _ = people("冯若川，县住房和城乡建设局局长。\n周砚秋曾任县人民政府教育督导室主任、县教育局副局长。")
+    assert found["冯若川"].titles == ["县住房和城乡建设局局长"]
+    assert found["周砚秋"].titles[0] == "县人民政府教育督导室主任"
+
+
+@pytest.mark.parametrize("text", [
+    "原告诉称，其作品被擅自使用。",
+    "就连资深专家教授都难以分辨两种木料。",
+    "曾担任宁夏某学院副院长、中心副主任，先后兼任多职。",
+    "居民误认为这里是庙宇。",
+])
+def test_ordinary_words_after_surname_like_characters_are_nobody(text):
+    found, _ = people(text)
+    assert not found

@@ -57,9 +57,14 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("y", re.compile(rf"(?<![0-9])(?P<y>{_Y})\s*年(?:度)?(?:春季学期|秋季学期|底|初|末)?(?![0-9])")),
     ("duration", re.compile(r"为期\s*(?P<n>[0-9]+|[一二两三四五六七八九十半]+)\s*(?:个)?(?P<unit>天|日|周|星期|个月|月|年)")),
     ("this_week_day", re.compile(r"(?P<which>本周|下周|上周)(?P<wd>[一二三四五六日天])")),
+    ("month_day", re.compile(rf"(?P<which>本月|当月|上月|下月)\s*(?P<d>{_D})\s*[日号]")),
+    # A day of the month written alone, as news writes it: 温家宝9日主持…, 截至15日.
+    ("bare_day", re.compile(rf"(?<![0-9月第.\-/～~至到])(?P<d>{_D})\s*日(?!内|以内|之内|游|元|均|制|班|期|报|刊|左右|以上|"
+                            r"以下|工作日|电)")),
     ("month_end", re.compile(r"(?P<which>本月|当月|下月)(?P<part>底|末)")),
-    ("relative", re.compile(r"近日|日前|近期|次日|今天|今日|昨天|昨日|当天|本周|上周|下周|本月|上月|下月|当月|今年|去年|明年|前年|"
-                            r"本年度|上年度|年底|年初")),
+    ("relative", re.compile(r"(?<![0-9〇一二三四五六七八九十])(?:近日|日前|近期|次日|今天|今日|昨天|昨日|前天|明天|明日|后天|今晨|昨晚|昨夜|今晚|当天|"
+                            r"本周|上周|下周|本月|上月|下月|当月|今年|去年|明年|前年|"
+                            r"本年度|上年度|年底|年初)")),
 ]
 # Words every match of a pattern contains (any one of them). Each pattern runs only over the
 # sentences that hold one: a match never spans 。！？, and scanning a whole article once per
@@ -69,6 +74,7 @@ NEEDS = {
     "ymd_num_range": ("-", "/", "."), "y_range": ("年",), "ymd_num": ("-", "/", "."), "ymd": ("月",),
     "ymd_cn": ("月",), "ym_cn": ("月",), "ym": ("月",), "y_half": ("半年", "季度"), "md": ("月",), "m": ("月",),
     "d": ("日",), "y": ("年",), "duration": ("为期",), "this_week_day": ("周",), "month_end": ("月",),
+    "month_day": ("月",), "bare_day": ("日",),
 }
 SENTENCE_RE = re.compile(r"[^。！？]+")
 SPACES_RE = re.compile(r"\s*")
@@ -86,7 +92,9 @@ DAY_RANGE_RE = re.compile(r"\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}")
 STARTS_HERE_RE = re.compile(r"\s*(?:起|开始)")
 ENDED_RE = re.compile(r"结束|完成|落下帷幕")
 NEWLINE_RE = re.compile("\n")
-EVENT_RELATIVE = {"近日", "日前", "近期", "今天", "今日", "昨天", "昨日", "当天"}
+EVENT_RELATIVE = {"近日", "日前", "近期", "今天", "今日", "昨天", "昨日", "前天", "今晨", "昨晚", "昨夜", "今晚", "当天"}
+# Days away from the publish date that relative words mean.
+DAY_OFFSETS = {"昨天": -1, "昨日": -1, "昨晚": -1, "昨夜": -1, "前天": -2, "明天": 1, "明日": 1, "后天": 2}
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
@@ -200,6 +208,18 @@ def _resolve(kind: str, m: re.Match, ctx: _Context) -> DateMention | None:
             return None
         ctx.month = mo
         return _typed(surface, value, "day", span, ctx)
+    if kind == "month_day":
+        if ctx.publish is None:
+            return DateMention(surface, None, "event", "day", span)
+        first = ctx.publish.replace(day=1)
+        if g["which"] == "上月":
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+        elif g["which"] == "下月":
+            first = (first + dt.timedelta(days=32)).replace(day=1)
+        value = iso(first.year, first.month, int(g["d"]))
+        return _typed(surface, value, "day", span, ctx) if value else None
+    if kind == "bare_day":
+        return _bare_day(surface, int(g["d"]), span, ctx)
     if kind == "d":
         if ctx.month is None:
             return None
@@ -409,15 +429,30 @@ def _duration(m: re.Match, ctx: _Context, anchors: _Anchors) -> DateMention:
     return DateMention(surface, f"{start.isoformat()}/{end.isoformat()}", "period", "period", span)
 
 
+def _bare_day(surface: str, day: int, span: tuple[int, int], ctx: _Context) -> DateMention | None:
+    """9日: a day of the month last written out, else of the publish month (the month before
+    when the day is still to come: news reports what happened)."""
+    if ctx.month is not None and ctx.year:
+        value = iso(ctx.year, ctx.month, day)
+    elif ctx.publish is not None:
+        first = ctx.publish.replace(day=1)
+        if day > ctx.publish.day:
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+        value = iso(first.year, first.month, day)
+    else:
+        return None
+    return DateMention(surface, value, "event", "day", span) if value else None
+
+
 def _relative(surface: str, span: tuple[int, int], ctx: _Context) -> DateMention:
     publish = ctx.publish
     if surface == "次日":
         value = (dt.date.fromisoformat(ctx.day) + dt.timedelta(days=1)).isoformat() if ctx.day else None
         return DateMention(surface, value, "event", "day", span)
-    if surface in EVENT_RELATIVE:
+    if surface in EVENT_RELATIVE or surface in DAY_OFFSETS:
         if publish is None:
             return DateMention(surface, None, "event", "day", span)
-        day = publish - dt.timedelta(days=1) if surface in ("昨天", "昨日") else publish
+        day = publish + dt.timedelta(days=DAY_OFFSETS.get(surface, 0))
         return DateMention(surface, day.isoformat(), "event", "day", span)
     if publish is None:
         granularity = "year" if "年" in surface else ("month" if "月" in surface else "period")

@@ -20,7 +20,7 @@ from ..text.segment import tokenizer
 
 SURNAMES = (
     "习 欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 司徒 夏侯 端木 呼延 "
-    "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 彭 曾 肖 田 董 袁 潘 于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆 汪 范 金 石 廖 贾 夏 韦 付 傅 方 白 邹 孟 熊 秦 邱 江 尹 薛 闫 阎 段 雷 侯 龙 史 陶 黎 贺 顾 毛 郝 龚 邵 万 钱 严 覃 武 戴 莫 孔 向 汤 常 温 康 施 文 牛 樊 葛 邢 安 齐 易 乔 伍 庞 颜 倪 庄 聂 章 鲁 岳 翟 殷 詹 申 欧 耿 关 兰 焦 俞 左 柳 甘 祝 包 宁 尚 符 舒 阮 柯 纪 梅 童 凌 毕 单 季 裴 霍 涂 成 苗 谷 盛 曲 翁 冉 骆 蓝 路 游 辛 靳 管 柴 蒙 鲍 华 喻 祁 蒲 房 滕 屈 饶 解 牟 艾 尤 阳 时 穆 农 司 卓 古 吉 缪 简 车 项 连 芦 麦 褚 娄 窦 戚 岑 景 党 宫 费 卜 冷 晏 席 卫 米 柏 宗 瞿 桂 全 佟 应 臧 闵 苟 邬 边 卞 姬 师 仇 栾 隋 商 刁 沙 荣 巫 寇 桑 郎 甄 丛 仲 虞 敖 巩 明 佘 池 查 麻 苑 迟 邝 官 封 谈 匡 鞠 惠 荆 乐 冀 郁 胥 南 班 储 原 栗 燕 楚 鄢 劳 谌 奚 皮 粟 冼 蔺 楼 盘 满 闻 位 厉 伊 仝 区 郜 海 阚 花 权 强 帅 屠 豆 朴 盖 练 廉 禹 井 祖 漆 巴 丰 支 卿 国 狄 平 计 索 宣 晋 相 初 门 云 容 敬 来 扈 晁 芮 都 普 阙 浦 戈 伏 鹿 薄 邸 雍 辜 羊 阿 乌 母 裘 亓 修 邰 赫 杭 况 那 宿 鲜 印 逯 隆 茹 诸 战 慎 危 玉 银 亢 嵇 公 哈 湛 宾 戎 勾 茅 利 於 呼 居 揭 干 但 尉 冶 斯 元 束 檀 衣 信 展 阴 昝 智 幸 奉 植 衡 富 尧 闭 由 赖 凤 扶 郦 萧 禤 招 蔚 牧 逄 禄 肇 郗 乜 丘 操 粘 旷 竺 库 拓"
+    "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 彭 曾 肖 田 董 袁 潘 于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆 汪 范 金 石 廖 贾 夏 韦 付 傅 方 白 邹 孟 熊 秦 邱 江 尹 薛 闫 阎 段 雷 侯 龙 史 陶 黎 贺 顾 毛 郝 龚 邵 万 钱 严 覃 武 戴 莫 孔 向 汤 常 温 康 施 文 牛 樊 葛 邢 安 齐 易 乔 伍 庞 颜 倪 庄 聂 章 鲁 岳 翟 殷 詹 申 欧 耿 关 兰 焦 俞 左 柳 甘 祝 包 宁 尚 符 舒 阮 柯 纪 梅 童 凌 毕 单 季 裴 霍 涂 成 苗 谷 盛 曲 翁 冉 骆 蓝 路 游 辛 靳 管 柴 蒙 鲍 华 喻 祁 蒲 房 滕 屈 饶 解 牟 艾 尤 阳 时 穆 农 司 卓 古 吉 缪 简 车 项 连 芦 麦 褚 娄 窦 戚 岑 景 党 宫 费 卜 冷 晏 席 卫 米 柏 宗 瞿 桂 全 佟 应 臧 闵 苟 邬 边 卞 姬 师 仇 栾 隋 商 刁 沙 荣 巫 寇 桑 郎 甄 丛 仲 虞 敖 巩 明 佘 池 查 麻 苑 迟 邝 官 封 谈 匡 鞠 惠 荆 乐 冀 郁 胥 南 班 储 原 栗 燕 楚 鄢 劳 谌 奚 皮 粟 冼 蔺 楼 盘 满 闻 位 厉 伊 仝 区 郜 海 阚 花 权 强 帅 屠 豆 朴 盖 练 廉 禹 井 祖 漆 巴 丰 支 卿 国 狄 平 计 索 宣 晋 相 初 门 云 容 敬 来 扈 晁 芮 都 普 阙 浦 戈 伏 鹿 薄 邸 雍 辜 羊 阿 乌 母 裘 亓 修 邰 赫 杭 况 那 宿 鲜 印 逯 隆 茹 诸 战 慎 危 玉 银 亢 嵇 公 哈 湛 宾 戎 勾 茅 利 於 呼 居 揭 干 但 尉 冶 斯 元 束 檀 衣 信 展 阴 昝 智 幸 奉 植 衡 富 尧 闭 由 赖 凤 扶 郦 萧 禤 招 蔚 牧 逄 禄 肇 郗 乜 丘 操 粘 旷 竺 库 拓 雒 濮 靖 逢 钮 仉 佀 郇 蓟 缑 訾 隗 钭 开"
 ).split()
 _COMPOUND = tuple(s for s in SURNAMES if len(s) == 2)
 _SINGLE = "".join(s for s in SURNAMES if len(s) == 1)
@@ -30,7 +30,13 @@ TITLE_HEADS = (
     "常务副主任 副主任 主任 副书记 书记 党组书记 党委书记 副局长 局长 副厅长 厅长 副部长 部长 副省长 省长 副市长 市长 "
     "副县长 县长 副区长 区长 副镇长 镇长 副乡长 乡长 副校长 校长 副院长 院长 副处长 处长 副科长 科长 副股长 股长 "
     "副主席 主席 副秘书长 秘书长 总督学 副总督学 督学 督导员 副组长 组长 组员 成员 委员 常委 副总监 总监 调研员 巡视员 "
-    "专员 干事 主任督学 副园长 园长 副所长 所长 负责人 总督导 副馆长 馆长 副会长 会长 副理事长 理事长 教研员 主任科员 教授"
+    "专员 干事 主任督学 副园长 园长 副所长 所长 负责人 总督导 副馆长 馆长 副会长 会长 副理事长 理事长 教研员 主任科员 教授 "
+    # Offices of every branch and level, at home and abroad, as news writes them.
+    "总理 副总理 总统 副总统 首相 副首相 委员长 副委员长 主任委员 副主任委员 国务委员 国务卿 署长 副署长 司长 副司长 "
+    "代理司长 发言人 新闻发言人 大使 公使 总领事 副总领事 领事 副领事 参赞 议员 参议员 众议员 议长 副议长 检察长 副检察长 "
+    "庭长 副庭长 审判长 行政长官 特首 州长 副州长 旗长 副旗长 政委 司令员 司令 外长 防长 财长 总督 市委书记 县委书记 "
+    "区委书记 省委书记 常务副市长 常务副县长 常务副省长 常务副区长 常务副主席 常务副部长 特派员 巡视员 督察长 "
+    "帮办 助理 部长助理 局长助理 主任助理 上将 中将 少将 大校 上校 中校 少校"
 ).split()
 TITLE_HEAD_RE = "|".join(sorted(map(re.escape, TITLE_HEADS), key=len, reverse=True))
 # A title may carry a short qualifier in brackets: 副县长（援疆）, 副局长（挂职）.
@@ -45,19 +51,31 @@ ROLE_CUES = (
     ("reported", r"汇报(?!会)|(?:就[^，。；]{1,24}?)?(?:作|做)了?[^，。；]{0,16}?(?:安排|部署|报告|说明|解读)|通报|"
                  r"介绍了?[^，。；]{0,12}情况|解读"),
     ("spoke", r"讲话|指出|强调|要求|表示|提出|致辞|发言|说|总结|点评|寄语|希望|动员|讲|交流|回答|介绍|叮嘱|"
-              r"(?:作|做)了?[^，。；]{0,30}?(?:辅导|讲座|授课|培训|党课)"),
+              r"(?:作|做)了?[^，。；]{0,30}?(?:辅导|讲座|授课|培训|党课)|"
+              r"发表|宣布|透露|称|认为|披露|坦言|回应|证实|警告|呼吁|承认|否认|提醒|建议|重申|谈到|谈及|告诉|"
+              r"接受[^，。；]{0,12}?采访|答记者问|致函|致信"),
     ("attended", r"出席|参加|陪同|列席|参会|到会|参与"),
 )
 ACTION_RE = re.compile("|".join(f"(?P<{role}>{rx})" for role, rx in ROLE_CUES))
 # Phrases whose verbs are not the person's own act: 听取…汇报, 受到通报表扬.
 NOT_OWN_ACT_RE = re.compile(r"听取[^，。；]{0,20}?(?:汇报|报告|意见|介绍)|受到[^，。；]{0,12}|予以[^，。；]{0,8}|"
                             r"在[^，。；]{1,16}?(?:中|上|时|后|期间|之际)")
-STRONG_AFTER_RE = re.compile(rf"[，。；、,;（(）)]|同志|{ACTION_RE.pattern}")
+# What else an office-holder does in the news, named right after the name: the person, no role.
+DEED_RE = re.compile(r"签署|签发|批示|会见|会晤|接见|看望|慰问|视察|考察|调研|访问|出访|抵达|率团|主张|访华|公布|指挥|"
+                     r"暗示|负有|被免职|免职|被撤职|撤职|落马|被查|辞职|上任|卸任|当选|访[华美日印俄欧韩朝英法德港台]")
+# Time words and adverbs between a name and its verb: 温家宝9日主持, 冀岩上月曾表示.
+BETWEEN_RE = re.compile(r"(?:(?:\d{1,2}月)?\d{1,2}日|日前|近日|昨日|今日|昨天|今天|前天|当天|当日|上午|下午|晚上|晚间|明确|"
+                        r"前几天|几天前|近几天|既|(?:向|对|跟)[^，。；！？“”]{1,12}?|"
+                        r"早前|此前|此间|近期|日内|上月|本月|上周|本周|上旬|中旬|下旬|曾经|曾|也|还|则|就|又|均|都|已|再|亦|"
+                        r"即|随即|随后|首先|最后|特意|特别|专门|多次|一再|再次|公开|当场|现场|亲自|在会上|在会议上)+")
+STRONG_AFTER_RE = re.compile(rf"[，。；、,;（(）)“”]|同志|先生|女士|博士|(?:{BETWEEN_RE.pattern})?(?:在[^，。；]{{1,10}}?)?"
+                             rf"(?:{ACTION_RE.pattern}|{DEED_RE.pattern})")
+BETWEEN_BEFORE_RE = re.compile(rf"(?:{BETWEEN_RE.pattern})$")
 BRACKET_TITLE_RE = re.compile(rf"(?:同志)?[（(]([^）)]{{2,60}}?(?:{TITLE_HEAD_RE}))[）)]")
 # The characters a cue can start with: a cheap lookahead lets the search skip every other
 # position instead of trying each alternative there (tests check it matches the unguarded form).
-CUE_FIRST_CHARS = "同主带率任担一汇就作做通介解讲指强要表提致发说总点寄希动交回出参陪列到叮（("
-CUE_PATTERN = rf"(?:同志)?(?:{ACTION_RE.pattern})|{BRACKET_TITLE_RE.pattern}|同志"
+CUE_FIRST_CHARS = "同主带率任担一汇就作做通介解讲指强要表提致发说总点寄希动交回出参陪列到叮（(宣透称认披坦证警呼承否建重谈告接答签批会看慰视考调访抵公暗负被免撤落辞上卸当"
+CUE_PATTERN = rf"(?:同志)?(?:{ACTION_RE.pattern}|{DEED_RE.pattern})|{BRACKET_TITLE_RE.pattern}|同志"
 CUE_RE = re.compile(rf"(?=[{CUE_FIRST_CHARS}])(?:{CUE_PATTERN})")
 NAME_CORE = rf"(?:{'|'.join(_COMPOUND)}|[{_SINGLE}])[\u4e00-\u9fff]{{1,2}}"
 LEFT_BOUNDARY = set("。；！？\n，,、：:“”\"'（(）) \t|")
@@ -65,12 +83,35 @@ LEFT_FUNCTION_WORDS = set("由请经据向对与和及同暨")
 LEFT_OF_NAME = LEFT_BOUNDARY | LEFT_FUNCTION_WORDS
 # Name followed by a title (刘志宏书记, 习近平总书记): a mention.
 NAME_TITLE_RE = re.compile(
-    rf"(?P<name>{NAME_CORE})(?P<title>总书记|书记|局长|厅长|主任|县长|市长|省长|部长|督学|校长|园长)"
+    rf"(?P<name>{NAME_CORE}?)(?P<title>总书记|(?:副)?(?:书记|局长|厅长|主任|县长|市长|省长|部长|区长|州长|司长|署长|处长|"
+    rf"主席|总理|总统|委员长|秘书长|检察长|大使|议员|议长)|督学|校长|园长|发言人)"
     rf"(?![\u4e00-\u9fff]?(?:{TITLE_HEAD_RE}))")
+# A name opening a clause, then (曾任, 现任, 系) its office up to the clause's end or a comma.
+CLAUSE_OPENING_RE = re.compile(r"(?:^|(?<=[。；！？\n：:]))\s*(?:而|但|并|据|随后|其中|此外|同时)?")
+# A speaker's name at the start of a line: 徐东华：大家下午好！
+SPEAKER_COLON_RE = re.compile(r"[:：]")
+SPEAKER_RE = re.compile(r"\s*[:：][^\n]{0,30}?(?:我|大家|各位|您|你们|谢谢|尊敬)")
+OFFICE_AFTER_RE = re.compile(rf"[，,\s]*(?:曾任|现任|系|任|作为)?(?P<chain>[^，。；！？\n,:：]{{2,40}}?(?:{TITLE_HEAD_RE}))"
+                             rf"(?=[，。；、,;\s]|$)")
+# A transliterated name before the office it holds: 奥巴马总统要求…
+FOREIGN_TITLE_RE = re.compile(r"副?(?:总统|总理|首相)|国务卿|参议员|众议员|议员|大使|外长|防长|部长|发言人|主席|国王|女王|王储|亲王")
 SURNAME_TITLE_RE = re.compile(
     rf"(?P<surname>{'|'.join(_COMPOUND)}|[{_SINGLE}])(?P<head>局长|厅长|主任|书记|县长|市长|校长|督学|组长|部长|处长|科长)")
 CONTACT_RE = re.compile(r"联系人[:：]\s*(?:[^\s；;，,：:]{2,30}?[\s ]+)?")
 LIST_JOIN_RE = re.compile(r"[、和及]")
+# Characters of names transliterated from other languages (the Xinhua conventions): a run of them
+# after an office is a name: 俄罗斯总统梅德韦杰夫, 国务卿希拉里, 发言人梅赫曼帕拉斯特.
+TRANSLITERATION_CHARS = frozenset(
+    "阿埃艾爱安昂奥澳巴拜班邦包保鲍贝本比彼毕边宾波伯勃博布蔡查柴昌达戴丹道德登迪蒂丁东杜敦多厄恩尔"
+    "法凡范菲费芬丰冯佛夫弗福伏盖甘冈高戈哥格根贡古瓜圭哈海汉豪合赫黑亨洪侯胡华怀霍基吉加贾坚杰金卡凯久翰丁卜吕"
+    "坎康考柯科克肯孔库夸奎昆拉莱赖兰朗劳勒雷蕾里利丽莉连列林琳铃柳卢鲁路伦罗洛玛马迈麦曼芒毛梅门蒙米"
+    "敏明缪莫默姆穆纳娜奈南内尼涅宁纽努诺欧帕派潘庞佩彭皮珀普奇齐恰乔切钦琼丘屈让热容若瑞萨塞赛桑瑟森"
+    "沙莎山尚绍舍申什施史士舒斯松苏索塔泰坦汤唐特滕提廷图托瓦万旺威韦维温文沃乌伍西希锡夏谢辛休雅亚"
+    "扬耶叶伊依因英尤于约泽扎詹兹佐左茨胥茹")
+FOREIGN_NAME_ENDERS = set("和与及等的在也还就曾则却既")  # 财政部长保尔森和…, 检察长布朗的办公室
+# A name in Latin letters after an office: 部长BrendanO'Connor近日声明.
+LATIN_NAME_RE = re.compile(r"[A-Z][A-Za-z.'’\-]{2,30}|[a-z]{3,20}(?=先生|女士|[，,。（(])")
+TRANSLITERATED_RE = re.compile(r"[\u4e00-\u9fff]{2,}(?:[·•・\-][\u4e00-\u9fff]{2,}){0,2}")
 # Names transliterated from Uyghur, Tibetan and other languages: 阿依古丽·买买提.
 DOTTED_NAME_HEAD_RE = re.compile(r"[\u4e00-\u9fff]{2,6}[·•・‧](?=[\u4e00-\u9fff]{2})")
 # After a list of names, others join them before the verb: …苏丽华，县政府办、县教育局负责同志参加会议.
@@ -82,9 +123,10 @@ CLAUSE_BREAK = "。；！？\n"
 CLAUSE_BREAK_RE = re.compile(f"[{CLAUSE_BREAK}]")
 CLAUSE_STOP_RE = re.compile(f"[{CLAUSE_BREAK}，,]")  # where the clause after a name may end
 CHAIN_SPLIT_RE = re.compile(r"[、，,]")
-# Bounds on reading a title chain: real chains hold at most a few titles of at most 30 characters.
+# Bounds on reading a title chain: real chains hold at most a few titles of at most 40 characters.
 MAX_CHAIN_TITLES = 8
 MAX_TITLE_PART = 100
+MAX_TITLE_CHARS = 40  # 天津宝坻石桥工业园区管理委员会主任: an organisation's full name and an office
 # A title part starts after these: 督导组由…, 会议议程：…, 会上，….
 CHAIN_CUTS = r"(?<![自理])由(?!于)|[：:]|会上|期间|(?:带队|率队)(?:的|领导)?(?:是|为)"
 CHAIN_CUT_RE = re.compile(rf"^.*(?:{CHAIN_CUTS})")
@@ -96,16 +138,19 @@ LABEL_ROLES = (
     ("led_inspection", re.compile(r"(?:带队领导|带队人|带队|率队|(?<!副)组长)\s*(?:[：:]|的?是|为)\s*$")),
     ("attended", re.compile(r"(?:成员|组员|副组长)\s*[：:]\s*$")),
 )
-LEADING_WORDS_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9]*(?:随后|最后|同时|此外|其中|并|以及|和|及|而|但|另外|据|经|请)?")
-NOT_TITLE_RE = re.compile(r"对|开展|召开|进行|举行|参加|出席|听取|的|是|在|他|她|你|像|决心")
+LEADING_WORDS_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9]*(?:随后|最后|同时|此外|其中|并|以及|和|及|而|但|另外|据|经|请|了|向|与|同|由|被|将|把)?")
+NOT_TITLE_RE = re.compile(r"对|开展|召开|进行|举行|参加|出席|听取|的|是|在|他|她|你|像|决心|有请")
 # Surname + form of address: 付小姐, 冯警官 — a person, but not named.
-ADDRESS_FORMS = ("先生", "女士", "小姐", "阿姨", "阿婆", "老师", "师傅", "经理", "警官", "同学", "大爷", "大妈",
-                 "老人", "医生", "律师", "记者", "家长", "总", "工", "姐", "哥", "叔", "伯", "婆", "爷", "某", "某某")
+ADDRESS_FORMS = ("先生", "女士", "小姐", "阿姨", "阿婆", "老师", "师傅", "经理", "警官", "同学", "大爷", "大妈", "老板",
+                 "老人", "医生", "律师", "记者", "家长", "博士", "总", "工", "姐", "哥", "叔", "伯", "婆", "爷", "某", "某某")
 NOT_NAME_CHARS = set("的了在与及于对为是将把被从到等各本我你他她它这那有无不也都就并又所会议上下要们员体"
                      "去样说让给像使得着过很最更再曾已多次些么什如此而但却因"
                      "部组委区县市省镇乡村级者校局处科股队团社司厅府院室办班副总务")
 COMMON_WORD_FREQ = 100
+EVERYDAY_WORD_FREQ = 1000
+FUNCTION_TAGS = frozenset("v d c p r u ad".split())
 CONJUNCTION_SURNAMES = set("同由")
+CONJUNCTIONS = set("和与及跟同")
 STAFF_LABELS = r"记者|通讯员|摄影|摄像|图片|责任编辑|编辑|责编|撰稿|供稿|审核|审校|校对|初审|复审|终审|发布者|作者|文字|文/图"
 STAFF_NAME = r"[\u4e00-\u9fff]{2,6}[·•・][\u4e00-\u9fff]{2,6}|[\u4e00-\u9fff]{2,4}"
 STAFF_RE = re.compile(
@@ -144,7 +189,7 @@ def find_officials(text: str, boundaries: set[int] | None = None) -> tuple[list[
     """
     staff, staff_spans = _find_staff(text)
     finder = _Finder(text, boundaries, staff_spans)
-    mentions = finder.titled() + finder.cued() + finder.contacts()
+    mentions = finder.titled() + finder.cued() + finder.contacts() + finder.appositions()
     mentions = finder.with_list_members(mentions)
     _share_roles_along_lists(text, mentions)
     mentions += finder.name_title_mentions({m.name for m in mentions})
@@ -169,12 +214,16 @@ class _Finder:
         self.excluded_starts, self.excluded_ends = _merged(excluded)
         self.clause_breaks = [m.start() for m in CLAUSE_BREAK_RE.finditer(text)]
         self.chain_splits = [m.start() for m in CHAIN_SPLIT_RE.finditer(text)]
+        self.line_starts = {0, *(m.end() for m in re.finditer("\n", text))}
 
     def titled(self) -> list[_Mention]:
         """Names right after a title chain: 县教育局党组书记、局长高振宇…"""
         out = []
         for m in TITLE_END_RE.finditer(self.text):
             span = self._name_at(m.end())
+            if span is None and self.text.startswith("的", m.end()):  # 时任国家总理的邓小平访问日本
+                span = self._name_at(m.end() + 1)
+                span = span if span and STRONG_AFTER_RE.match(self.text, span[1]) else None
             if span is None:
                 continue
             titles, chain_start = self._titles_before(span)
@@ -186,13 +235,40 @@ class _Finder:
         """Names right before what the person did or a bracketed title: 李明指出, 李明（局长）."""
         out = []
         for m in CUE_RE.finditer(self.text):
-            span = _name_before(self.text, m.start(), self.boundaries)
+            cue = m.start()
+            between = BETWEEN_BEFORE_RE.search(self.text, max(0, cue - 12), cue)
+            span = _name_before(self.text, between.start() if between else cue, self.boundaries)
             if span is None:
                 continue
             titles, chain_start = self._titles_before(span)
             mention = self._mention(span, titles, chain_start)
             if mention.titles or mention.roles:
                 out.append(mention)
+        return out
+
+    def appositions(self) -> list[_Mention]:
+        """A name opening a clause with its office after it: 冯志明，县建设局局长; 周光全曾任…委员."""
+        out = []
+        for m in CLAUSE_OPENING_RE.finditer(self.text):
+            pos = m.end()
+            head = self.text[pos:pos + 2]
+            if not head or (head[0] not in _SINGLE and head not in _COMPOUND):
+                continue
+            if not (TITLE_END_RE.search(self.text, pos + 2, pos + 4 + MAX_TITLE_CHARS)
+                    or SPEAKER_COLON_RE.search(self.text, pos + 2, pos + 7)):
+                continue
+            span = self._name_at(pos)
+            if span is None or not _plausible_name(self.text[span[0]:span[1]], titled=False):
+                continue
+            name = self.text[span[0]:span[1]]
+            if m.start() in self.line_starts and SPEAKER_RE.match(self.text, span[1]):
+                out.append(_Mention(name, span[0], span[1], roles=["spoke"]))  # 徐东华：大家下午好！
+                continue
+            chain = OFFICE_AFTER_RE.match(self.text, span[1])
+            if chain is None or NOT_TITLE_RE.search(chain.group("chain")):
+                continue
+            titles = [t for t in CHAIN_SPLIT_RE.split(chain.group("chain")) if t]
+            out.append(_Mention(name, span[0], span[1], titles))
         return out
 
     def contacts(self) -> list[_Mention]:
@@ -234,7 +310,25 @@ class _Finder:
                 continue
             if start and self.text[start - 1].isdigit():
                 continue
+            if self._name_at(m.end()):
+                continue  # 全经联副秘书长陈宝存: the name comes after the title; before it stands the body
             mention = _Mention(name, start, start + len(name), [m.group("title")])
+            mention.roles = _roles_after(self.text, m.end(), immediate=True)
+            out.append(mention)
+        for m in FOREIGN_TITLE_RE.finditer(self.text):
+            start = m.start()
+            while start > max(0, m.start() - 12) and (self.text[start - 1] in TRANSLITERATION_CHARS
+                                                      or self.text[start - 1] in "·•・"):
+                start -= 1
+            name = self.text[start:m.start()]
+            if name in known or self._excluded(start) or len(name.strip("·•・")) < 2:
+                continue
+            if (start and self.text[start - 1] not in LEFT_OF_NAME) or \
+                    (self.boundaries is not None and start not in self.boundaries):
+                continue
+            if tokenizer().FREQ.get(name, 0) > COMMON_WORD_FREQ and name not in _dictionary_names():
+                continue
+            mention = _Mention(name, start, start + len(name), [m.group(0)])
             mention.roles = _roles_after(self.text, m.end(), immediate=True)
             out.append(mention)
         return out
@@ -302,23 +396,53 @@ class _Finder:
         if self._excluded(start):
             return None
         dotted = DOTTED_NAME_HEAD_RE.match(self.text, start)
-        if dotted:  # the name ends where punctuation or a verb of office follows
+        if dotted:  # the name ends where punctuation, a verb of office or a rank follows
             for end in range(dotted.end() + 2, min(dotted.end() + 6, len(self.text)) + 1):
-                if STRONG_AFTER_RE.match(self.text, end):
+                if self._foreign_name_ends(end):
                     return start, end
+        latin = LATIN_NAME_RE.match(self.text, start)
+        if latin and self._foreign_name_ends(latin.end()):  # 部长BrendanO'Connor近日声明
+            return start, latin.end()
         best, best_rank = None, None
         for length in (2, 3, 4):
             end = start + length
             if end > len(self.text):
                 break
+            name = self.text[start:end]
             word_end = self.boundaries is None or end in self.boundaries or end == len(self.text)
             is_strong = bool(STRONG_AFTER_RE.match(self.text, end))
-            if not (is_strong or word_end) or not _plausible_name(self.text[start:end]):
+            if not (is_strong or word_end) or not _plausible_name(name):
                 continue
+            if not is_strong and tokenizer().FREQ.get(name, 0) > EVERYDAY_WORD_FREQ:
+                continue  # an everyday word the dictionary also calls a name (荣誉, 高峰) needs a verb after it
+            if name[-1] in CONJUNCTIONS and not is_strong:
+                continue  # 姚刚和国家外汇管理局…: the name ends before the conjunction
             rank = (is_strong, word_end, length == 3)
             if best_rank is None or rank > best_rank:
                 best, best_rank = (start, end), rank
+        foreign = self._transliterated_at(start)
+        # 俄罗斯总统梅德韦杰夫当天…: a longer transliterated name up to a verb beats a Chinese-looking head.
+        if foreign and (best is None or (not best_rank[0] and foreign[1] > best[1] and foreign[1] - start >= 4)):
+            return foreign
         return best
+
+    def _transliterated_at(self, start: int) -> tuple[int, int] | None:
+        """A foreign name at ``start``: transliteration characters up to a verb or punctuation."""
+        if start >= len(self.text) or self.text[start] not in TRANSLITERATION_CHARS:
+            return None
+        m = TRANSLITERATED_RE.match(self.text, start, start + 24)
+        if not m:
+            return None
+        for end in range(m.end(), start + 1, -1):
+            run = self.text[start:end]
+            if all(ch in TRANSLITERATION_CHARS or ch in "·•・-" for ch in run) and self._foreign_name_ends(end):
+                return start, end
+        return None
+
+    def _foreign_name_ends(self, end: int) -> bool:
+        """Where a foreign name may end: punctuation, a verb, a conjunction, a rank or title after it."""
+        return (end >= len(self.text) or self.text[end] in FOREIGN_NAME_ENDERS
+                or STRONG_AFTER_RE.match(self.text, end) is not None or TITLE_END_RE.match(self.text, end) is not None)
 
     def _excluded(self, pos: int) -> bool:
         i = bisect_right(self.excluded_starts, pos) - 1
@@ -347,8 +471,15 @@ class _Finder:
                 break
             cut = chain_cut.match(stripped)
             title = stripped[cut.end():] if cut else stripped
+            # A verb phrase the title reaches back over (获取对原中国足协副主席, 分管…工作的副局长): the title
+            # starts after its last word.
+            reach = None
+            for reach in NOT_TITLE_RE.finditer(title):
+                pass
+            if reach is not None:
+                title, cut = title[reach.end():], cut or reach
             title = title[LEADING_WORDS_RE.match(title).end():]
-            if not title or len(title) > 30 or NOT_TITLE_RE.search(title) or not ENDS_IN_TITLE_RE.search(title):
+            if len(title) < 2 or len(title) > MAX_TITLE_CHARS or not ENDS_IN_TITLE_RE.search(title):
                 break
             chain.append(title)
             chain_start = pos - len(title)
@@ -378,12 +509,19 @@ def _share_roles_along_lists(text: str, mentions: list[_Mention]) -> None:
             left.roles = list(right.roles)
 
 
-def _plausible_name(name: str) -> bool:
-    """Name-shaped and not an ordinary dictionary word (高质量, 强化), unless the dictionary calls it a name."""
+def _plausible_name(name: str, titled: bool = True) -> bool:
+    """Name-shaped and not an ordinary dictionary word (高质量, 强化), unless the dictionary calls it a name.
+
+    A surname-like character before an adverb, a conjunction or a preposition (教授都难以) is no
+    name; before a verb it is one only after a title (局长李振兴, 市长陈必胜, but 原告诉称).
+    """
     if not _name_shape(name) or ENDS_IN_TITLE_RE.search(name) or name.endswith(ADDRESS_FORMS):
         return False
     if len(name) > 2 and name[0] in CONJUNCTION_SURNAMES and tokenizer().FREQ.get(name[1:], 0) > COMMON_WORD_FREQ:
         return False  # 由相关…: a function word, not the surname
+    given = name[2:] if name[:2] in _COMPOUND else name[1:]
+    if len(given) == 2 and _function_words().get(given, "v" if titled else "") != ("v" if titled else ""):
+        return False
     return tokenizer().FREQ.get(name, 0) <= COMMON_WORD_FREQ or name in _dictionary_names()
 
 
@@ -411,6 +549,25 @@ def _dictionary_names() -> frozenset[str]:
     return frozenset(names)
 
 
+@cache
+def _function_words() -> dict[str, str]:
+    """Two-character verbs ("v") and adverbs, conjunctions, prepositions, pronouns and particles
+    ("f") of jieba's dictionary common enough never to be a given name (告诉, 难以, 能够)."""
+    words = {}
+    with open(_jieba_dict_file(), encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) == 3 and len(parts[0]) == 2 and parts[2] in FUNCTION_TAGS and int(parts[1]) > COMMON_WORD_FREQ:
+                words[parts[0]] = "v" if parts[2] == "v" else "f"
+    return words
+
+
+def _jieba_dict_file():
+    from ..text.segment import _jieba_dict_path
+
+    return _jieba_dict_path()
+
+
 def _name_shape(name: str) -> bool:
     """Surname first, then one or two characters that do not look like an ordinary word."""
     if len(name) < 2 or len(name) > 4:
@@ -422,20 +579,41 @@ def _name_shape(name: str) -> bool:
 
 
 def _name_before(text: str, cue: int, boundaries: set[int] | None = None) -> tuple[int, int] | None:
-    """The name that ends at ``cue``: its left edge must be a boundary or end a title."""
+    """The name that ends at ``cue``: its left edge must be a boundary or end a title, and the
+    segmenter must start a word at ``cue`` (原告诉称 is no 原告诉 saying anything)."""
+    if boundaries is not None and cue not in boundaries:
+        return None
     best = None
     for length in (2, 3, 4):
         start = cue - length
         if start < 0:
             break
-        if not _plausible_name(text[start:cue]) or (boundaries is not None and start not in boundaries):
+        if boundaries is not None and start not in boundaries:
             continue
         before = text[start - 1] if start else "\n"
         if before.isdigit():
             continue
-        if before in LEFT_OF_NAME or ENDS_IN_TITLE_RE.search(text[max(0, start - 8):start]):
+        titled = bool(ENDS_IN_TITLE_RE.search(text[max(0, start - 8):start]))
+        if (before in LEFT_OF_NAME or titled) and _plausible_name(text[start:cue], titled):
             best = (start, cue)
-    return best
+    return best or _foreign_name_before(text, cue, boundaries)
+
+
+def _foreign_name_before(text: str, cue: int, boundaries: set[int] | None) -> tuple[int, int] | None:
+    """A transliterated name of at least three characters ending at ``cue``: 布林克还称."""
+    start = cue
+    while start > max(0, cue - 12) and (text[start - 1] in TRANSLITERATION_CHARS or text[start - 1] in "·•・"):
+        start -= 1
+    name = text[start:cue].strip("·•・")
+    start = cue - len(name)
+    if len(name.replace("·", "")) < 3 or (boundaries is not None and start not in boundaries):
+        return None
+    before = text[start - 1] if start else "\n"
+    if before not in LEFT_OF_NAME and not ENDS_IN_TITLE_RE.search(text[max(0, start - 8):start]):
+        return None
+    if tokenizer().FREQ.get(name, 0) > COMMON_WORD_FREQ and name not in _dictionary_names():
+        return None
+    return start, cue
 
 
 def _label_roles(text: str, chain_start: int) -> list[str]:
