@@ -184,6 +184,8 @@ def test_names_before_their_office():
     "就连资深专家教授都难以分辨两种木料。",
     "曾担任宁夏某学院副院长、中心副主任，先后兼任多职。",
     "居民误认为这里是庙宇。",
+    "温馨提醒：本周气温偏低，请注意保暖。",
+    "监察机关可以向监察对象所在单位提出监察建议。",
 ])
 def test_ordinary_words_after_surname_like_characters_are_nobody(text):
     found, _ = people(text)

@@ -237,6 +237,8 @@ class _Finder:
         for m in CUE_RE.finditer(self.text):
             cue = m.start()
             between = BETWEEN_BEFORE_RE.search(self.text, max(0, cue - 12), cue)
+            if between and self.boundaries is not None and between.start() not in self.boundaries:
+                between = None  # 向监察对象…提出: the 对 of 对象 starts no phrase
             span = _name_before(self.text, between.start() if between else cue, self.boundaries)
             if span is None:
                 continue
@@ -522,6 +524,8 @@ def _plausible_name(name: str, titled: bool = True) -> bool:
     given = name[2:] if name[:2] in _COMPOUND else name[1:]
     if len(given) == 2 and _function_words().get(given, "v" if titled else "") != ("v" if titled else ""):
         return False
+    if not titled and tokenizer().FREQ.get(name, 0) > COMMON_WORD_FREQ:
+        return False  # 温馨提醒: without a title, a word of the dictionary is that word
     return tokenizer().FREQ.get(name, 0) <= COMMON_WORD_FREQ or name in _dictionary_names()
 
 
