@@ -119,25 +119,37 @@ def parse_text(text: str, url: str | None = None) -> Page:
     return page
 
 
+SPECIAL_IDS = {  # field -> ids of the elements some families put it in (Baidu news, WeChat)
+    "publish_date": ("pubtime_baidu", "publish_time"),
+    "source": ("source_baidu",),
+    "account": ("js_name",),
+    "editor": ("editor_baidu",),
+    "title": ("activity-name",),
+}
+
+
 def _special_fields(doc) -> dict[str, str]:
-    """Fields some families put in well-known elements (Baidu news ids, WeChat, Discuz)."""
+    """Fields some families put in well-known elements (Baidu news ids, WeChat, Discuz, <time>)."""
     from . import html as H
 
+    by_id = H.elements_by_id(doc.root)
     found = {}
-    probes = {
-        "publish_date": ("//*[@id='pubtime_baidu']", "//*[@id='publish_time']", "//em[@id='publish_time']",
-                         "//time[contains(@class,'entry-date')]/@datetime", "//time/@datetime"),
-        "source": ("//*[@id='source_baidu']",),
-        "account": ("//*[@id='js_name']",),
-        "editor": ("//*[@id='editor_baidu']",),
-        "title": ("//*[@id='activity-name']", "//h1[contains(@class,'ph')]"),
-    }
-    for key, xpaths in probes.items():
-        for xp in xpaths:
-            value = H.element_text(doc.root, xp)
+    for key, ids in SPECIAL_IDS.items():
+        for i in ids:
+            value = H.clean_text(by_id[i]) if i in by_id else None
             if value:
                 found[key] = normalize(value)
                 break
+    if "publish_date" not in found:
+        times = sorted(doc.root.iter("time"), key=lambda el: "entry-date" not in (el.get("class") or ""))
+        stamp = next((el.get("datetime").strip() for el in times if (el.get("datetime") or "").strip()), None)
+        if stamp:
+            found["publish_date"] = normalize(stamp)
+    if "title" not in found:
+        heading = next((el for el in doc.root.iter("h1") if "ph" in (el.get("class") or "")), None)
+        value = H.clean_text(heading) if heading is not None else None
+        if value:
+            found["title"] = normalize(value)
     return found
 
 

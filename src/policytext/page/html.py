@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from lxml import etree, html as lxml_html
+from lxml import etree
 
 from ..errors import InputError
 from .lines import is_boilerplate
@@ -49,19 +49,19 @@ NEGATIVE_HINTS = frozenset(
 SUMMARY_HINTS = frozenset("summary abstract introduction intro digest lead guide daoyu zhaiyao".split())
 TITLE_HINTS = frozenset("title headline".split())
 
-# Known CMS body containers, most specific first.
-CONTAINER_XPATHS = (
-    "//*[@id='UCAP-CONTENT']",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')]",
-    "//*[contains(@class, 'TRS_UEDITOR')]",
-    "//*[@data-pt-content]",
-    "//*[@id='js_content']",
-    "//*[@id='article_content']",
-    "//*[contains(@class, 'moe-detail-box')]",
-    "//*[@id='zoom' or @id='Zoom' or @class='zoom']",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]",
-    "//*[contains(@class, 'article-content') or contains(@class, 'article_content')]",
-    "//*[contains(@class, 'pages_content') or contains(@class, 'article_con')]",
+# Known CMS body containers, most specific first: (id, class, element) -> is one.
+CONTAINER_RULES: tuple = (
+    lambda i, c, el: i == "UCAP-CONTENT",
+    lambda i, c, el: "TRS_Editor" in c.split(),
+    lambda i, c, el: "TRS_UEDITOR" in c,
+    lambda i, c, el: el.get("data-pt-content") is not None,
+    lambda i, c, el: i == "js_content",
+    lambda i, c, el: i == "article_content",
+    lambda i, c, el: "moe-detail-box" in c,
+    lambda i, c, el: i in ("zoom", "Zoom") or c == "zoom",
+    lambda i, c, el: "entry-content" in c.split(),
+    lambda i, c, el: "article-content" in c or "article_content" in c,
+    lambda i, c, el: "pages_content" in c or "article_con" in c,
 )
 MIN_CONTAINER_CHARS = 20
 # lxml stops reading a string at a lone surrogate.
@@ -102,12 +102,14 @@ def parse(html: str) -> HtmlDoc:
     html = FIELD_COMMENT_RE.sub(lambda m: "<div data-pt-content=\"1\">" if m.group(1).lower() == "begin" else "</div>", html)
     html = DOCUMENT_END_RE.sub("", html)
     try:
-        root = lxml_html.document_fromstring(html, parser=_parser())
-    except (etree.ParserError, ValueError) as exc:
+        root = etree.fromstring(html, parser=_parser())
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise InputError(f"not parseable as HTML: {exc}") from None
+    if root is None:
+        raise InputError("not parseable as HTML: no document")
     meta = _head_meta(root)
     title_el = root.find(".//title")
-    title = _clean(title_el.text_content()) if title_el is not None else None
+    title = _clean(text_of(title_el)) if title_el is not None else None
     _prune(root)
     blocks = list(_walk(root))
     hints = _Hints()
@@ -123,21 +125,25 @@ def parse(html: str) -> HtmlDoc:
     return HtmlDoc(root, blocks, meta, title, container, source)
 
 
-def element_text(root: etree._Element, xpath: str) -> str | None:
-    """Cleaned text of the first element matching ``xpath``."""
-    try:
-        found = root.xpath(xpath)
-    except etree.XPathError:
-        return None
-    for el in found:
-        text = _clean(el.text_content() if hasattr(el, "text_content") else str(el))
-        if text:
-            return text
-    return None
+def elements_by_id(root) -> dict[str, etree._Element]:
+    """The first element of each id."""
+    found: dict = {}
+    for el in root.iter(etree.Element):
+        i = el.get("id")
+        if i and i not in found:
+            found[i] = el
+    return found
 
 
-def _parser() -> lxml_html.HTMLParser:
-    return lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, recover=True)
+def clean_text(el) -> str:
+    """The element's text with whitespace collapsed."""
+    return _clean(text_of(el))
+
+
+def _parser() -> etree.HTMLParser:
+    # lxml.etree's parser, not lxml.html's: plain elements, without a Python class looked up for
+    # each one the walk visits.
+    return etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, recover=True)
 
 
 def _head_meta(root) -> dict[str, str]:
@@ -218,13 +224,18 @@ def _walk(root):
     image_owner = None
 
     def flush():
+        """The text gathered since the last block boundary, as a Block (None when there is none)."""
         nonlocal buf, link_chars, image_before
+        if not buf:
+            return None
         text = _clean("".join(buf))
+        block = None
         if text:
-            yield Block(text, owners[-1], min(link_chars, len(text)), tag=_tag(owners[-1]),
-                        after_image=image_before, with_image=image_before and owners[-1] is image_owner)
+            block = Block(text, owners[-1], min(link_chars, len(text)), tag=_tag(owners[-1]),
+                          after_image=image_before, with_image=image_before and owners[-1] is image_owner)
             image_before = False
         buf, link_chars = [], 0
+        return block
 
     def add(text: str | None):
         nonlocal link_chars
@@ -250,14 +261,17 @@ def _walk(root):
                 add(el.text)
                 continue
             if tag == "tr" and _is_data_row(el):
-                yield from flush()
+                if block := flush():
+                    yield block
                 row, row_el = [], el
                 continue
             if tag == "img":
-                yield from flush()
+                if block := flush():
+                    yield block
                 image_before, image_owner = True, owners[-1]
             if tag in BLOCK_TAGS:
-                yield from flush()
+                if block := flush():
+                    yield block
                 owners.append(el)
             add(el.text)
         else:
@@ -282,11 +296,13 @@ def _walk(root):
                 add(el.tail)
                 continue
             if tag in BLOCK_TAGS:
-                yield from flush()
+                if block := flush():
+                    yield block
                 if owners and owners[-1] is el:
                     owners.pop()
             add(el.tail)
-    yield from flush()
+    if block := flush():
+        yield block
 
 
 def _is_data_row(tr) -> bool:
@@ -297,19 +313,16 @@ def _is_data_row(tr) -> bool:
     for c in cells:
         if c.find(".//table") is not None or c.find(".//div") is not None or c.find(".//ul") is not None:
             return False
-        if len(c.text_content()) > 300:
+        if len(text_of(c)) > 300:
             return False
     return True
 
 
 def _choose_container(root, blocks: list[Block], hints: "_Hints"):
-    for xpath in CONTAINER_XPATHS:
-        try:
-            found = root.xpath(xpath)
-        except etree.XPathError:
-            continue
-        best = max(found, key=lambda el: len(el.text_content()), default=None)
-        if best is not None and len(_clean(best.text_content())) >= MIN_CONTAINER_CHARS:
+    found = _cms_containers(root)
+    for candidates in found:
+        best = max(candidates, key=lambda el: len(text_of(el)))
+        if len(_clean(text_of(best))) >= MIN_CONTAINER_CHARS:
             return best, "cms"
     scores: dict = {}
     for b in blocks:
@@ -345,6 +358,24 @@ def _choose_container(root, blocks: list[Block], hints: "_Hints"):
 
 
 _ROLE_BY_ATTRS: dict[str, str | None] = {}  # class and id strings repeat across pages of a site
+
+
+def _cms_containers(root) -> list[list]:
+    """Elements that match a known CMS container, grouped by rule, most specific rule first.
+
+    One pass in Python over the elements with an id, a class or the field marker: XPath
+    predicates on every element's class cost more than that.
+    """
+    groups: dict[int, list] = {}
+    for el in root.iter(etree.Element):
+        i, c = el.get("id") or "", el.get("class") or ""
+        if not (i or c or el.get("data-pt-content") is not None):
+            continue
+        for rank, rule in enumerate(CONTAINER_RULES):
+            if rule(i, c, el):
+                groups.setdefault(rank, []).append(el)
+                break
+    return [groups[rank] for rank in sorted(groups)]
 
 
 class _Hints:
@@ -416,13 +447,18 @@ class _Hints:
 
 
 def _link_ratio(el) -> float:
-    total = len(_clean(el.text_content()))
-    links = sum(len(_clean(a.text_content())) for a in el.iter("a"))
+    total = len(_clean(text_of(el)))
+    links = sum(len(_clean(text_of(a))) for a in el.iter("a"))
     return links / max(1, total)
 
 
 def _tag(el) -> str:
-    return el.tag.lower() if isinstance(el.tag, str) else ""
+    return el.tag if isinstance(el.tag, str) else ""  # the HTML parser lower-cases tag names
+
+
+def text_of(el) -> str:
+    """The text of an element and its descendants (without its tail)."""
+    return "".join(el.itertext())
 
 
 def _clean(text: str) -> str:
