@@ -173,6 +173,21 @@ def test_offices_and_verbs_as_news_writes_them(text, name, titles, role):
     assert role in found[name].roles
 
 
+@pytest.mark.parametrize("text, name, titles", [
+    # Given names with characters that are also function words, where the name stands on its own.
+    ("会议邀请了县教育督导室主任孙为民。", "孙为民", ["县教育督导室主任"]),
+    ("市教育局副局长于有才先生，请上台。", "于有才", ["市教育局副局长"]),
+    ("区教育协会副会长兼秘书长钱荫如：", "钱荫如", ["区教育协会副会长兼秘书长"]),
+    # Transliterated names up to where the segmenter starts an ordinary word.
+    ("该国总统塞拉诺维奇最初的改革方案未获通过。", "塞拉诺维奇", ["该国总统"]),
+    ("来访的教育部长马努埃尔特意参观了实验室。", "马努埃尔", ["教育部长"]),
+])
+def test_names_that_stand_alone_after_their_office(text, name, titles):
+    found, _ = people(text)
+    assert name in found, found
+    assert found[name].titles == titles
+
+
 def test_names_before_their_office():
     found, _ = people("冯若川，县住房和城乡建设局局长。\n周砚秋曾任县人民政府教育督导室主任、县教育局副局长。")
     assert found["冯若川"].titles == ["县住房和城乡建设局局长"]
@@ -186,6 +201,8 @@ def test_names_before_their_office():
     "居民误认为这里是庙宇。",
     "温馨提醒：本周气温偏低，请注意保暖。",
     "监察机关可以向监察对象所在单位提出监察建议。",
+    "检查组负责人普法：“学校要落实责任。”",
+    "督导组组长安排部署下一步工作。",
 ])
 def test_ordinary_words_after_surname_like_characters_are_nobody(text):
     found, _ = people(text)

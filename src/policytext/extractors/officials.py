@@ -139,12 +139,12 @@ LABEL_ROLES = (
     ("attended", re.compile(r"(?:成员|组员|副组长)\s*[：:]\s*$")),
 )
 LEADING_WORDS_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9]*(?:随后|最后|同时|此外|其中|并|以及|和|及|而|但|另外|据|经|请|了|向|与|同|由|被|将|把)?")
-NOT_TITLE_RE = re.compile(r"对|开展|召开|进行|举行|参加|出席|听取|的|是|在|他|她|你|像|决心|有请")
+NOT_TITLE_RE = re.compile(r"对|了|邀请|开展|召开|进行|举行|参加|出席|听取|的|是|在|他|她|你|像|决心|有请")
 # Surname + form of address: 付小姐, 冯警官 — a person, but not named.
 ADDRESS_FORMS = ("先生", "女士", "小姐", "阿姨", "阿婆", "老师", "师傅", "经理", "警官", "同学", "大爷", "大妈", "老板",
                  "老人", "医生", "律师", "记者", "家长", "博士", "总", "工", "姐", "哥", "叔", "伯", "婆", "爷", "某", "某某")
-NOT_NAME_CHARS = set("的了在与及于对为是将把被从到等各本我你他她它这那有无不也都就并又所会议上下要们员体"
-                     "去样说让给像使得着过很最更再曾已多次些么什如此而但却因"
+NOT_NAME_CHARS = set("的了在与及于对是将把被从到等各本我你他她它这那也都就并又所会议上下要们员体"
+                     "去样说让给像使着过很最曾已次些么什此而但却因"
                      "部组委区县市省镇乡村级者校局处科股队团社司厅府院室办班副总务")
 COMMON_WORD_FREQ = 100
 EVERYDAY_WORD_FREQ = 1000
@@ -166,8 +166,13 @@ STAFF_ROLE = {"记者": "reporter", "通讯员": "reporter", "撰稿": "author",
               "终审": "reviewer", "初审": "reviewer", "复审": "reviewer", "发布者": "poster", "文字": "author",
               "文/图": "author"}
 ORG_HINT_RE = re.compile(r"(?:省|市|县|区|州|盟|旗|镇|乡|局|厅|部|委|办|室|院|校|园|所|组|会|处|科|中心|政府)")
+# Function words that given names also use (王为民, 于有斌, 周荫如, 李得胜): allowed only in a name that
+# stands between a title and punctuation, 先生 or a verb of office.
+FUNCTION_NAME_CHARS = set("为有如得再无不多更")
 # What a given name cannot contain: a character outside the CJK block, a function word, an organisation hint.
-NOT_GIVEN_NAME_RE = re.compile(rf"[^\u4e00-\u9fff]|[{''.join(sorted(NOT_NAME_CHARS))}]|{ORG_HINT_RE.pattern}")
+NOT_GIVEN_NAME_RE = re.compile(rf"[^\u4e00-\u9fff]|[{''.join(sorted(NOT_NAME_CHARS | FUNCTION_NAME_CHARS))}]|"
+                               rf"{ORG_HINT_RE.pattern}")
+NOT_GIVEN_NAME_IN_CONTEXT_RE = re.compile(rf"[^\u4e00-\u9fff]|[{''.join(sorted(NOT_NAME_CHARS))}]|{ORG_HINT_RE.pattern}")
 
 
 @dataclass
@@ -412,10 +417,11 @@ class _Finder:
                 break
             name = self.text[start:end]
             word_end = self.boundaries is None or end in self.boundaries or end == len(self.text)
-            is_strong = bool(STRONG_AFTER_RE.match(self.text, end))
-            if not (is_strong or word_end) or not _plausible_name(name):
+            colon = self.text.startswith(("：", ":"), end)  # 秘书长周荫如：…, but 负责人普法：…
+            is_strong = colon or bool(STRONG_AFTER_RE.match(self.text, end))
+            if not (is_strong or word_end) or not _plausible_name(name, in_context=is_strong):
                 continue
-            if not is_strong and tokenizer().FREQ.get(name, 0) > EVERYDAY_WORD_FREQ:
+            if (not is_strong or colon) and tokenizer().FREQ.get(name, 0) > EVERYDAY_WORD_FREQ:
                 continue  # an everyday word the dictionary also calls a name (荣誉, 高峰) needs a verb after it
             if name[-1] in CONJUNCTIONS and not is_strong:
                 continue  # 姚刚和国家外汇管理局…: the name ends before the conjunction
@@ -437,9 +443,18 @@ class _Finder:
             return None
         for end in range(m.end(), start + 1, -1):
             run = self.text[start:end]
-            if all(ch in TRANSLITERATION_CHARS or ch in "·•・-" for ch in run) and self._foreign_name_ends(end):
+            if all(ch in TRANSLITERATION_CHARS or ch in "·•・-" for ch in run) and \
+                    (self._foreign_name_ends(end) or end - start >= 3 and self._ends_transliteration(end)):
                 return start, end
         return None
+
+    def _ends_transliteration(self, end: int) -> bool:
+        """The segmenter ends a word at ``end`` and the next word is not spelled in transliteration
+        characters (美国总统奥巴马最初…, 总统梅德韦杰夫特意…)."""
+        if self.boundaries is None or end not in self.boundaries:
+            return False
+        next_end = next((i for i in range(end + 1, min(end + 5, len(self.text)) + 1) if i in self.boundaries), end + 1)
+        return any(ch not in TRANSLITERATION_CHARS for ch in self.text[end:next_end])
 
     def _foreign_name_ends(self, end: int) -> bool:
         """Where a foreign name may end: punctuation, a verb, a conjunction, a rank or title after it."""
@@ -511,13 +526,13 @@ def _share_roles_along_lists(text: str, mentions: list[_Mention]) -> None:
             left.roles = list(right.roles)
 
 
-def _plausible_name(name: str, titled: bool = True) -> bool:
+def _plausible_name(name: str, titled: bool = True, in_context: bool = False) -> bool:
     """Name-shaped and not an ordinary dictionary word (高质量, 强化), unless the dictionary calls it a name.
 
     A surname-like character before an adverb, a conjunction or a preposition (教授都难以) is no
     name; before a verb it is one only after a title (局长李振兴, 市长陈必胜, but 原告诉称).
     """
-    if not _name_shape(name) or ENDS_IN_TITLE_RE.search(name) or name.endswith(ADDRESS_FORMS):
+    if not _name_shape(name, in_context) or ENDS_IN_TITLE_RE.search(name) or name.endswith(ADDRESS_FORMS):
         return False
     if len(name) > 2 and name[0] in CONJUNCTION_SURNAMES and tokenizer().FREQ.get(name[1:], 0) > COMMON_WORD_FREQ:
         return False  # 由相关…: a function word, not the surname
@@ -572,14 +587,16 @@ def _jieba_dict_file():
     return _jieba_dict_path()
 
 
-def _name_shape(name: str) -> bool:
-    """Surname first, then one or two characters that do not look like an ordinary word."""
+def _name_shape(name: str, in_context: bool = False) -> bool:
+    """Surname first, then one or two characters that do not look like an ordinary word
+    (``in_context``: the name stands between a title and punctuation or a verb)."""
     if len(name) < 2 or len(name) > 4:
         return False
     given = name[2:] if name[:2] in _COMPOUND else name[1:]
     if name[0] not in _SINGLE and name[:2] not in _COMPOUND:
         return False
-    return 0 < len(given) <= 2 and not NOT_GIVEN_NAME_RE.search(given)
+    not_given = NOT_GIVEN_NAME_IN_CONTEXT_RE if in_context else NOT_GIVEN_NAME_RE
+    return 0 < len(given) <= 2 and not not_given.search(given)
 
 
 def _name_before(text: str, cue: int, boundaries: set[int] | None = None) -> tuple[int, int] | None:
@@ -686,7 +703,7 @@ def _find_staff(text: str) -> tuple[list[Staff], list[tuple[int, int]]]:
         for nm in re.finditer(STAFF_NAME, names_text):
             name = nm.group(0)
             surname_first = name[0] in _SINGLE or name[:2] in _COMPOUND
-            if any(ch in NOT_NAME_CHARS for ch in name[0 if not surname_first else 1:]) or \
+            if any(ch in NOT_NAME_CHARS or ch in FUNCTION_NAME_CHARS for ch in name[0 if not surname_first else 1:]) or \
                     not (surname_first or byline and not ORG_HINT_RE.search(name)):
                 break
             staff.append(Staff(name=name, role=role, span=(offset + nm.start(), offset + nm.end())))
