@@ -181,6 +181,7 @@ def test_offices_and_verbs_as_news_writes_them(text, name, titles, role):
     # Transliterated names up to where the segmenter starts an ordinary word.
     ("该国总统塞拉诺维奇最初的改革方案未获通过。", "塞拉诺维奇", ["该国总统"]),
     ("来访的教育部长马努埃尔特意参观了实验室。", "马努埃尔", ["教育部长"]),
+    ("这套茶具是时任县长的罗嘉树访问友好城市时带回的。", "罗嘉树", ["时任县长"]),
 ])
 def test_names_that_stand_alone_after_their_office(text, name, titles):
     found, _ = people(text)
@@ -203,6 +204,7 @@ def test_names_before_their_office():
     "监察机关可以向监察对象所在单位提出监察建议。",
     "检查组负责人普法：“学校要落实责任。”",
     "督导组组长安排部署下一步工作。",
+    "省社科院长江流域研究中心发布年度报告。",
 ])
 def test_ordinary_words_after_surname_like_characters_are_nobody(text):
     found, _ = people(text)

@@ -226,12 +226,14 @@ class _Finder:
         out = []
         for m in TITLE_END_RE.finditer(self.text):
             span = self._name_at(m.end())
+            if span and not STRONG_AFTER_RE.match(self.text, span[1]) and self._inside_content_word(m.end()):
+                continue  # 社科院长江流域, 万州长江二桥: the title's last character begins a place name
             if span is None and self.text.startswith("的", m.end()):  # 时任国家总理的邓小平访问日本
                 span = self._name_at(m.end() + 1)
                 span = span if span and STRONG_AFTER_RE.match(self.text, span[1]) else None
             if span is None:
                 continue
-            titles, chain_start = self._titles_before(span)
+            titles, chain_start = self._titles_before((m.end(), span[1]))
             if titles:
                 out.append(self._mention(span, titles, chain_start))
         return out
@@ -433,6 +435,15 @@ class _Finder:
         if foreign and (best is None or (not best_rank[0] and foreign[1] > best[1] and foreign[1] - start >= 4)):
             return foreign
         return best
+
+    def _inside_content_word(self, pos: int) -> bool:
+        """The segmenter reads ``pos`` inside a word that is not a function word (长江 in 院长江流域;
+        but 任何 in 主任何志强对… is the segmenter's mistake)."""
+        if self.boundaries is None or pos in self.boundaries:
+            return False
+        start = next((i for i in range(pos - 1, max(-1, pos - 5), -1) if i in self.boundaries), None)
+        end = next((i for i in range(pos + 1, min(len(self.text), pos + 5) + 1) if i in self.boundaries), None)
+        return start is None or end is None or self.text[start:end] not in _function_words()
 
     def _transliterated_at(self, start: int) -> tuple[int, int] | None:
         """A foreign name at ``start``: transliteration characters up to a verb or punctuation."""
