@@ -171,3 +171,12 @@ def test_a_headline_beats_a_title_element_that_only_names_the_site():
 ])
 def test_publisher_loses_what_trails_it_in_a_byline(raw, expected):
     assert _clean_publisher(raw) == expected
+
+
+def test_a_title_element_the_size_of_a_book_is_no_title():
+    huge = "部署工作" * 20000
+    html = (f"<html><head><title>{huge}</title><meta property='og:title' content='{huge}'></head><body>"
+            "<h1>县教育局召开春季开学专项督导部署会</h1><p>2024年2月20日，县教育局召开春季开学专项督导部署会，"
+            "安排全县中小学开学准备检查工作。</p></body></html>")
+    record = extract_html(html)
+    assert record.title == "县教育局召开春季开学专项督导部署会"

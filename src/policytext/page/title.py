@@ -19,6 +19,7 @@ SITE_TAIL_RE = re.compile(r"(?:(?<!\s)|(?!\s))\s*[-_]+\s*[^-_\s]{2,12}(?:网|网
 HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 REFERENCE_META = ("articletitle", "og:title", "twitter:title", "title")
 MAX_BADGE_CHARS = 4
+MAX_TITLE_CHARS = 300  # the longest gazette titles run to about 120; anything longer is not a title
 MIN_SENTENCE_HEADLINE = 10  # a heading this long says what happened; column and site names are shorter  # 原创, 独家, [视频]: marks around a headline that <title> leaves out
 
 
@@ -40,7 +41,7 @@ def find_headline(lines: list, html_title: str | None, meta: dict[str, str]) -> 
         key = comparable(ln.text)
         if len(key) >= 4 and any(_same_headline(key, ref) for ref in references):
             matches.append(i)
-        elif first_content - 4 <= i < first_content:
+        elif first_content - 4 <= i <= first_content:  # a heading opening the content counts too
             fallbacks.append(i)
     for found, matched in ((matches, True), (fallbacks, False)):
         before = [i for i in found if i < first_content]
@@ -58,7 +59,10 @@ def choose_title(headline: str | None, matched: bool, html_title: str | None, me
     ``names`` (the publisher, the site) are cut off the end of a title that appends them after
     a space, as in '…开展调研工作 东区办事处'.
     """
-    return _without_names(_choose(headline, matched, html_title, meta), names)
+    title = _choose(headline, matched, html_title, meta)
+    if title and len(title) > MAX_TITLE_CHARS:
+        title = headline if headline and len(headline) <= MAX_TITLE_CHARS else None
+    return _without_names(title, names)
 
 
 def _choose(headline, matched, html_title, meta) -> str | None:
