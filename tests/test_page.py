@@ -180,3 +180,24 @@ def test_a_title_element_the_size_of_a_book_is_no_title():
             "安排全县中小学开学准备检查工作。</p></body></html>")
     record = extract_html(html)
     assert record.title == "县教育局召开春季开学专项督导部署会"
+
+
+def test_attachment_links_stay_and_open_in_browser_prompts_and_picture_sources_go():
+    html = """<html><head><title>关于开展春季学校安全检查的通知_县教育局</title></head><body>
+    <div class="nav"><a href="/">首页</a> <a href="/a">通知公告</a> <a href="/b">政策文件</a></div>
+    <div class="content">
+    <h1>关于开展春季学校安全检查的通知</h1>
+    <p>信息索引： 11330000-2024-0031 生成日期： 2024-03-01 发文机构： 县教育局</p>
+    <p>各中小学校：</p>
+    <p>为做好春季开学安全工作，县教育局决定于3月开展学校安全专项检查，请各校认真组织自查，按时报送自查报告。</p>
+    <p>联系人：周老师，电话：0571-12345678。</p>
+    <p>附件：</p>
+    <p><img src="/icons/doc.gif"><a href="/files/P020240301.doc">附件1：学校安全自查表.doc</a></p>
+    <p><img src="/icons/pdf.gif"><a href="/files/P020240302.pdf">附件2：检查评分细则.pdf</a></p>
+    <p>图文来源：县教育局办公室</p>
+    <p>点击右上角</p><p>选择在浏览器中打开</p>
+    </div></body></html>"""
+    record = extract_html(html)
+    assert record.text.startswith("各中小学校：")
+    assert record.text.endswith("附件1：学校安全自查表.doc\n附件2：检查评分细则.pdf")
+    assert record.index_number == "11330000-2024-0031"

@@ -80,7 +80,7 @@ def _drop(ln, seen_body: bool, prose: int, plain_text: bool):
         return True
     if not seen_body and L.looks_like_nav(t) and ln.cells is None:
         return True
-    return ln.link_ratio > 0.6 and len(t) < 60
+    return ln.link_ratio > 0.6 and len(t) < 60 and not L.ATTACHMENT_LINK_RE.search(t)
 
 
 def _trim_head(body: list, credits: list[str], start: int = 0) -> list:
@@ -170,8 +170,8 @@ def _is_caption(ln) -> bool:
     sentence under a lead picture is the article.
     """
     t = ln.text
-    if len(t) > 80 or t.endswith(("：", ":")) or DOC_NUMBER_RE.fullmatch(t):  # addressees and 文号 are not
-        return False
+    if len(t) > 80 or t.endswith(("：", ":")) or DOC_NUMBER_RE.fullmatch(t) or L.ATTACHMENT_LINK_RE.search(t):
+        return False  # addressees, 文号 and attachments (a file icon before them) are not
     if L.CAPTION_RE.search(t) or ln.tag == "figcaption":
         return True
     return ln.after_image and (ln.centered or ln.with_image or (len(t) <= 40 and not t.endswith(SENTENCE_ENDS)))

@@ -19,7 +19,8 @@ TOOLBAR_HINT_RE = re.compile(r"大\s*中|小\s*中|默认|超大|【|\[|〖")
 FURNITURE_LINE_RE = re.compile(
     r"^(?:打印本页|打印|关闭窗口|关闭|关闭本页|我要打印|我要纠错|纠错|收藏|加入收藏|返回顶部|回到顶部|返回|"
     r"上一篇|下一篇|上一条|下一条|相关链接|相关文章|相关阅读|相关新闻|最新评论|热门推荐|社区推荐|推荐阅读|"
-    r"分享到[:：]?.*|扫一扫在手机(?:上)?打开当前页|扫一扫|背景颜色.*|"
+    r"分享到[:：]?.*|扫一扫在手机(?:上)?打开当前页|扫一扫|背景颜色.*|(?:点击)?右上角(?:[^，。]{0,12}(?:浏览器|分享).*)?|"
+    r"(?:选择)?在(?:默认|系统)?浏览器中?打开|"
     r"路过|雷人|握手|鲜花|鸡蛋|(?:路过|雷人|握手|鲜花|鸡蛋)[\s0-9]*|"
     r"阅读原文|预览时标签不可点|微信扫一扫(?:关注该公众号|可打开此内容.*)?|"
     r"喜欢此内容的人还喜欢|写留言|留言|在看|赞|分享|收藏|听全文|"
@@ -38,6 +39,8 @@ FOOTER_RE = re.compile(
 )
 COMMENT_AREA_RE = re.compile(r"^(?:最新评论|评论列表|网友评论|发表评论|全部评论|查看全部评论|\d+\s*条评论)")
 SUMMARY_RE = re.compile(r"^(?:摘要|内容摘要|导读)\s*[:：]")
+# A link to one of the document's attachments (附件2：报名表.doc): part of the document, not a link list.
+ATTACHMENT_LINK_RE = re.compile(r"^(?:相关)?附件\s*\d{0,2}\s*[：:.．、]|\.(?:docx?|pdf|xlsx?|wps|et|ofd|zip|rar)\s*$", re.I)
 SENTENCE_END_RE = re.compile(r"[。！？；…”]$")
 
 # Labelled metadata. Keys are labels with inner spaces removed.
@@ -53,7 +56,7 @@ LABEL_FIELDS = {
     "时间": "date", "日期": "date", "更新时间": "updated",
     "成文日期": "written_date", "成文时间": "written_date", "印发日期": "written_date",
     "文号": "doc_number", "发文字号": "doc_number", "文件编号": "doc_number", "发文号": "doc_number",
-    "索引号": "index_number", "信息索引号": "index_number", "索取号": "index_number",
+    "索引号": "index_number", "信息索引号": "index_number", "信息索引": "index_number", "索取号": "index_number",
     "主题词": "subject_terms", "主题分类": "subject_terms", "分类": "subject_terms", "信息分类": "subject_terms",
     "时效": "validity", "有效性": "validity", "时效性": "validity", "效力状况": "validity",
     "作者": "author", "撰稿": "author", "撰稿人": "author", "记者": "reporter", "通讯员": "reporter",
@@ -191,7 +194,7 @@ DISCLAIMER_RE = re.compile(r"^[【\[]?(?:免责声明|郑重声明|版权声明|
 KEYWORD_LINE_RE = re.compile(r"^(?:关键字|关键词|文章关键词|标签|tags?)\s*[:：]?", re.I)
 COUNTER_LINE_RE = re.compile(r"^(?:(?:阅读|浏览|点赞|在看|评论)\s*\d*|A\s*[+-]|\+\s*\d+)$")
 SOURCE_NOTE_RE = re.compile(r"^[（(【\[]\s*(?:综合|资料来源|来源|编译|整理|据|本文来自|本文转自|转自|原文)"
-                            r"[^）)】\]]{0,80}[）)】\]]$|对此文(?:亦)?有(?:所)?贡献")
+                            r"[^）)】\]]{0,80}[）)】\]]$|对此文(?:亦)?有(?:所)?贡献|^(?:图文|图片|文图)来源\s*[:：]")
 # Spaces are taken whole (possessive, and never from the middle of a run): a line of ten
 # thousand spaces is one step, not one search from each of them.
 END_MARK_RE = re.compile(r"(?<!\s)\s*+(?:[（(【\[]\s*+完\s*+[）)】\]]|-?\s*+END\s*+-?)\s*+$", re.I)
