@@ -416,3 +416,15 @@ def test_clean_lines_is_clean_line_by_line(text):
     from policytext.classify.features import clean, clean_lines
 
     assert clean_lines(text) == [line for line in map(clean, text.splitlines()) if line]
+
+
+def test_supervision_topics_need_a_page_about_education():
+    """The same safety check, of telecom sites and of schools: only the second is a topic of supervision."""
+    telecom = classify("市通信管理局开展国庆期间通信网络安全专项检查",
+                       "9月20日至25日，市通信管理局组成三个检查组，对全市基础电信企业机房、基站和重要通信枢纽开展安全生产"
+                       "和网络安全专项检查，重点检查消防设施、应急预案、值班值守和隐患整改情况，共发现隐患12处，已督促企业限期整改。")
+    schools = classify("县教育局开展国庆前校园安全专项检查",
+                       "9月20日至25日，县教育局组成三个检查组，对全县中小学校和幼儿园开展校园安全专项检查，重点检查消防设施、"
+                       "校车管理、食堂食品安全和学生上下学交通安全，共发现隐患12处，已督促学校限期整改。")
+    assert telecom.topics == [] and "safety" in telecom.scores["topics"]
+    assert schools.topics == ["safety"]
