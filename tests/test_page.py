@@ -201,3 +201,17 @@ def test_attachment_links_stay_and_open_in_browser_prompts_and_picture_sources_g
     assert record.text.startswith("各中小学校：")
     assert record.text.endswith("附件1：学校安全自查表.doc\n附件2：检查评分细则.pdf")
     assert record.index_number == "11330000-2024-0031"
+
+
+def test_a_row_of_labels_over_a_row_of_values_is_metadata():
+    html = """<html><head><title>关于做好秋季学期学生资助工作的通知</title></head><body><div class="Article">
+    <h2>关于做好秋季学期学生资助工作的通知</h2>
+    <table><thead><tr><td>索取号</td><td>发布日期</td><td>发布机构</td><td>文件编号</td><td>备注</td></tr></thead>
+    <tr><td>11340100/2024-00087</td><td>2024-08-26</td><td>市教育局</td><td>教资〔2024〕9号</td><td></td></tr></table>
+    <p>各区教育局：</p>
+    <p>为做好秋季学期学生资助工作，确保家庭经济困难学生顺利入学，现将有关事项通知如下。</p>
+    </div></body></html>"""
+    record = extract_html(html)
+    assert record.text.startswith("各区教育局：")
+    assert (record.index_number, record.doc_number, record.publisher, record.publish_date) == \
+        ("11340100/2024-00087", "教资〔2024〕9号", "市教育局", "2024-08-26")

@@ -6,6 +6,7 @@ span refers to the final text.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from itertools import islice
@@ -157,6 +158,7 @@ def _assemble(lines: list[Line], url: str | None, *, meta: dict[str, str] | None
               html_title: str | None = None, special: dict[str, str] | None = None,
               plain_text: bool = False) -> Page:
     meta, special = meta or {}, special or {}
+    lines = _join_label_rows(lines)
     for i, ln in enumerate(lines):
         ln.index = i
     if plain_text:
@@ -211,6 +213,19 @@ def _is_listing(text: str) -> bool:
     rows = [ln for ln in text.splitlines() if ln.strip()]
     dated = sum(1 for ln in rows if len(ln) <= 200 and LISTING_ROW_RE.search(ln))
     return dated >= 6 and dated >= 0.5 * len(rows)
+
+
+def _join_label_rows(lines: list[Line]) -> list[Line]:
+    """A row of labels and the row of values under it become one row of label, value cells."""
+    out: list[Line] = []
+    for ln in lines:
+        header = out[-1] if out else None
+        joined = L.label_row(header.cells, ln.cells) if header and header.cells and ln.cells else None
+        if joined:
+            out[-1] = dataclasses.replace(header, text=" ".join(c for c in joined if c), cells=joined)
+        else:
+            out.append(ln)
+    return out
 
 
 def _not_article_reason(page: Page, lines: list[Line], extent: list[Line], html_title: str | None,

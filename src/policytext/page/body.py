@@ -68,7 +68,7 @@ def _drop(ln, seen_body: bool, prose: int, plain_text: bool):
     t = ln.text
     if ln.cells is not None:
         pairs = L.cell_pairs(ln.cells)
-        if pairs and len(pairs) * 2 >= len(ln.cells) - 1:
+        if pairs and len(pairs) * 2 >= sum(bool(c.strip()) for c in ln.cells) - 1:
             return True
     if L.is_furniture(t) or L.is_info_strip(t) or L.SUMMARY_RE.match(t):
         return True

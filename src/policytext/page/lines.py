@@ -140,6 +140,17 @@ def is_info_strip(line: str) -> bool:
     return field != "date" and len(line) < 80
 
 
+def label_row(header: list[str], values: list[str]) -> list[str] | None:
+    """A metadata table written as a row of labels over a row of values (| 索取号 | 发布机构 | 文件编号 |
+    over | 0764…/2024-00112 | 上海市… | 沪卫基层〔2024〕5号 |), as one row of label, value cells."""
+    labels = [c for c in header if c.strip()]
+    known = sum(label_key(c) in LABEL_FIELDS for c in labels)
+    if len(header) != len(values) or known < 2 or known < 0.6 * len(labels) or \
+            any(label_key(v) in LABEL_FIELDS for v in values if v.strip()):
+        return None
+    return [cell for pair in zip(header, values) for cell in pair]
+
+
 def cell_pairs(cells: list[str]) -> list[tuple[str, str]]:
     """(field, value) pairs from a metadata table row: | 索引号 | 0142/2023-00125 | 发文日期 | … |."""
     pairs = []
