@@ -84,3 +84,30 @@ def test_a_record_written_before_attachments_existed_still_loads():
         del item["attachment"]
     loaded = Announcement.from_dict(old)
     assert loaded.attachments == [] and all(d.attachment is None for d in loaded.dates)
+
+
+@pytest.mark.parametrize("suffix,make", [(".pdf", lambda: make_pdf([PLAN])), (".docx", lambda: make_docx(PLAN))])
+def test_cli_extracts_a_local_document(tmp_path, capsys, suffix, make):
+    import json
+
+    from policytext.cli import main
+
+    path = tmp_path / f"方案{suffix}"
+    path.write_bytes(make())
+    assert main(["extract", str(path), "--format", "jsonl"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["doc_number"] == "县教督〔2024〕7号" and record["warnings"][0] == f"read_from_{suffix[1:]}"
+    assert {o["name"] for o in record["officials"]} == {"周建国", "刘芳"}
+    assert "2024-03-08" in {d["value"] for d in record["dates"]}
+
+
+def test_cli_on_a_scanned_or_locked_document_says_why_in_one_line(tmp_path, capsys):
+    from policytext.cli import main
+
+    from .docfiles import make_scanned_pdf
+
+    for name, data in (("scan.pdf", make_scanned_pdf(1)), ("locked.docx", make_docx(PLAN, password="x"))):
+        (tmp_path / name).write_bytes(data)
+        assert main(["extract", str(tmp_path / name)]) == 3
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and ("no_text_layer" in err or "encrypted" in err)

@@ -77,6 +77,24 @@ def extract_text(text: str, url: str | None = None, *, time_budget: float | None
     return build_record(page, deadline)
 
 
+def extract_document(data: bytes, name: str = "", url: str | None = None, *,
+                     time_budget: float | None = None) -> Announcement:
+    """Record for a document file (PDF, DOCX, XLSX, a zip of them…) read as the announcement's text.
+
+    What reading the file reported (a scanned page, a truncated file) leads the record's warnings;
+    a file that gives no text at all is an InputError saying why.
+    """
+    from .documents import read_document
+
+    document = read_document(data, name)
+    if not document.text.strip():
+        reasons = "; ".join(document.warnings) or "no text"
+        raise InputError(f"no text could be read from this {document.type.upper()} file ({reasons})")
+    record = extract_text(document.text, url, time_budget=time_budget)
+    record.warnings[:0] = [f"read_from_{document.type}"] + document.warnings
+    return record
+
+
 def _deadline(time_budget: float | None) -> float:
     return time.monotonic() + (TIME_BUDGET if time_budget is None else time_budget)
 

@@ -16,6 +16,8 @@ from .record import Announcement
 HTML_SNIFF_RE = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|div|p|table|meta|title)\b", re.I)
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
+DOCUMENT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".doc", ".xls", ".wps", ".et", ".zip"}
+DOCUMENT_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
 def extract_source(target: str, allow_private_addresses: bool = False) -> Announcement:
@@ -51,11 +53,13 @@ def read_capped(stream: BinaryIO, name: str) -> bytes:
 
 
 def extract_bytes(data: bytes, suffix: str = "", url: str | None = None) -> Announcement:
-    """Run the HTML or the text reader on raw bytes, by suffix or by sniffing."""
-    from .pipeline import extract_html, extract_text
+    """Run the document, HTML or text reader on raw bytes, by suffix or by sniffing."""
+    from .pipeline import extract_document, extract_html, extract_text
 
     if not data.strip():
         raise InputError("empty input")
+    if suffix in DOCUMENT_SUFFIXES or data.startswith(DOCUMENT_MAGIC):
+        return extract_document(data, f"file{suffix}", url)
     if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and HTML_SNIFF_RE.search(data[:4096])):
         return extract_html(data, url)
     return extract_text(data, url)
