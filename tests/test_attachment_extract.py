@@ -35,8 +35,8 @@ HTML = page('<p>附件：<a href="/files/a.pdf">1.实施方案.pdf</a><a href="/
             '<a href="/files/c.xlsx">3.学校名单.xlsx</a><a href="/files/gone.pdf">4.附表.pdf</a></p>')
 
 
-def source(url: str) -> bytes:
-    data = files()
+def source(link) -> bytes:
+    url, data = link.url, files()
     if url not in data:
         raise FetchError("HTTP 404", url=url, status_code=404)
     return data[url]

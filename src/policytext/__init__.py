@@ -31,17 +31,19 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable, Iterator, Mapping
 
+    from .page.attachments import AttachmentLink
+
     import pandas
 
 
 def extract_html(html: bytes | str, url: str | None = None, headers: "Mapping[str, str] | None" = None,
                  encoding: str | None = None, *, time_budget: float | None = None,
-                 attachments: "Callable[[str], bytes] | None" = None) -> Announcement:
+                 attachments: "Callable[[AttachmentLink], bytes] | None" = None) -> Announcement:
     """Record for an HTML page (bytes are decoded by policytext). Never touches the network.
 
     Extraction stages not started within ``time_budget`` seconds (default ``pipeline.TIME_BUDGET``)
     are skipped, with a ``time_budget_exceeded`` warning in the record. ``attachments`` returns
-    the bytes of an attachment URL the page links (raising a ``PolicytextError`` for one it cannot
+    the bytes of an attachment the page links (given its ``url``, ``name`` and ``type``) (raising a ``PolicytextError`` for one it cannot
     give); without it the record lists the attachments unread.
     """
     from .pipeline import extract_html as run

@@ -1,7 +1,7 @@
 """An attachment's record entry from its bytes: type, size, SHA-256 and normalised text.
 
-The pipeline asks an ``AttachmentSource`` (a callable from URL to bytes) for each file the page
-links; the crawler's source fetches and archives, ``reprocess``'s reads the WARC snapshot, and
+The pipeline asks an ``AttachmentSource`` (a callable from an ``AttachmentLink`` — url, name,
+type — to bytes) for each file the page links; the crawler's source fetches and archives, ``reprocess``'s reads the WARC snapshot, and
 without a source the links are listed unread. A source raises ``PolicytextError`` for a file it
 will not or cannot give; that becomes the attachment's warning.
 """
@@ -17,7 +17,7 @@ from .page.attachments import AttachmentLink
 from .record import Attachment
 from .text.normalize import normalize
 
-AttachmentSource = Callable[[str], bytes]
+AttachmentSource = Callable[[AttachmentLink], bytes]
 DOC_NUMBER_LINES = 8
 
 
@@ -38,7 +38,7 @@ def fetch_attachments(links: list[AttachmentLink], source: AttachmentSource | No
             out.append(Attachment(url=link.url, name=link.name, type=link.type))
             continue
         try:
-            data = source(link.url)
+            data = source(link)
         except PolicytextError as exc:
             out.append(Attachment(url=link.url, name=link.name, type=link.type,
                                   warnings=[f"not_fetched: {exc}"]))

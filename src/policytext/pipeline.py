@@ -37,7 +37,7 @@ def extract_html(html: bytes | str, url: str | None = None, headers: Mapping[str
 
     ``time_budget`` (seconds, default ``TIME_BUDGET``) counts from the call; ``model`` is a
     classifier to use instead of the shipped one (``classify.model.Model``); ``attachments``
-    gives the bytes of an attachment URL (without it, attachments are listed but not read).
+    gives the bytes of an attachment link (without it, attachments are listed but not read).
     """
     deadline = _deadline(time_budget)
     warnings: list[str] = []

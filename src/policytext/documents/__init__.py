@@ -17,7 +17,8 @@ from pathlib import PurePosixPath
 from ..fetch import MAX_BYTES
 
 TYPES = ("pdf", "docx", "xlsx", "doc", "xls", "wps", "et", "zip", "html", "other")
-SUFFIX_TYPES = {f".{t}": t for t in ("pdf", "docx", "xlsx", "doc", "xls", "wps", "et", "zip")}
+ATTACHMENT_TYPES = ("pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "zip")  # the suffixes notices attach
+SUFFIX_TYPES = {f".{t}": t for t in ATTACHMENT_TYPES}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 HTML_RE = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|title)\b", re.I)

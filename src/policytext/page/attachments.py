@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
+from ..documents import ATTACHMENT_TYPES as SUFFIXES
 from ..text.normalize import normalize
 from .html import _Hints
 
-SUFFIXES = ("pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "zip")
 SUFFIX_RE = re.compile(r"\.(" + "|".join(SUFFIXES) + r")$", re.I)
 NAME_SUFFIX_RE = re.compile(r"\.(" + "|".join(SUFFIXES) + r")\s*(?:[（(][^()（）]*[)）])?\s*$", re.I)
 DOWNLOAD_SCRIPT_RE = re.compile(r"(?:^|/)(?:downfile|download|downloadfile|filedown|attachment)\w*"
