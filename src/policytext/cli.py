@@ -37,11 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", help="score policytext on the annotated corpora",
                         description="Score policytext on the annotated corpora of a source checkout.")
-    ev.add_argument("what", choices=("pages", "real", "segment", "records", "labels", "officials"),
+    ev.add_argument("what", choices=("pages", "real", "segment", "records", "labels", "officials", "attachments"),
                     help="pages: text and metadata; real: saved real pages with a hand-made gold.jsonl "
                          "(give the folder with --corpus); segment: words; records: extracted fields; "
                          "labels: the shipped classifiers on held-out labelled documents; officials: people "
-                         "holding public office in real news sentences (give them with --cluener)")
+                         "holding public office in real news sentences (give them with --cluener); attachments: officials, "
+                         "dates, priorities and 文号 found only in attachments (build the files first with "
+                         "scripts/build_attachment_corpus.py)")
     ev.add_argument("--corpus", help="gold directory or files (default: the matching folder under corpora/)",
                     nargs="+")
     ev.add_argument("--cluener", metavar="FILE",
