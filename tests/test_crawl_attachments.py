@@ -155,13 +155,13 @@ def test_three_attachments_fetched_once_and_read_into_the_record(crawled):
 def test_items_found_only_in_attachments_point_into_them(crawled):
     record = crawled[0]["关于开展2024年春季开学专项督导的通知"]
     assert record["doc_number"] == "县教督〔2024〕11号"
-    officials = {o["name"]: o["attachment"] for o in record["officials"]}
+    officials = {o["name"]: o.get("attachment") for o in record["officials"]}
     assert officials["吴志刚"] == 0 and officials["郑海燕"] == 1
     deadline = next(d for d in record["dates"] if d["value"] == "2024-03-08")
-    assert deadline["attachment"] == 1 and deadline["type"] == "deadline"
+    assert deadline.get("attachment") == 1 and deadline["type"] == "deadline"
     text = record["attachments"][1]["text"]
     assert text[deadline["span"][0]:deadline["span"][1]] == deadline["text"]
-    assert any(p["attachment"] == 0 and p["text"] == "校园安全" for p in record["priorities"])
+    assert any(p.get("attachment") == 0 and p["text"] == "校园安全" for p in record["priorities"])
 
 
 def test_bad_attachments_give_warnings_and_the_record_is_kept(crawled):

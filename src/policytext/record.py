@@ -176,6 +176,8 @@ class Announcement:
 def _listify_span(item: dict) -> dict:
     if item.get("span") is not None:
         item["span"] = list(item["span"])
+    if item.get("attachment", 0) is None:  # evidence in the record's text: the key is left out
+        del item["attachment"]
     return item
 
 

@@ -74,6 +74,7 @@ class _Numbering:
         self._qn = qn
         self._levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> ilvl -> (format, text, start)
         self._counters: dict[str, dict[int, int]] = {}
+        self._by_style: dict[str | None, tuple[str, int] | None] = {}
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
@@ -122,23 +123,34 @@ class _Numbering:
 
     def _num_pr(self, paragraph) -> tuple[str, int] | None:
         """(numId, level) from the paragraph's own properties or its style's, else None."""
-        qn = self._qn
-        candidates = [paragraph._p.pPr]
-        style = paragraph.style
+        ppr = paragraph._p.pPr
+        found = self._from_ppr(ppr)
+        if found is not None:
+            return found
+        style_id = ppr.style if ppr is not None else None
+        if style_id not in self._by_style:  # looking a style up is slow: once per style
+            self._by_style[style_id] = self._style_num_pr(paragraph.style)
+        return self._by_style[style_id]
+
+    def _style_num_pr(self, style) -> tuple[str, int] | None:
         for _ in range(10):  # a style's base styles, not in a loop
             if style is None:
-                break
-            candidates.append(style.element.pPr)
+                return None
+            found = self._from_ppr(style.element.pPr)
+            if found is not None:
+                return found
             style = style.base_style
-        for ppr in candidates:
-            num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
-            if num_pr is None:
-                continue
-            num_id, level = num_pr.find(qn("w:numId")), num_pr.find(qn("w:ilvl"))
-            if num_id is None:
-                continue
-            return num_id.get(qn("w:val")), int(level.get(qn("w:val"), "0")) if level is not None else 0
         return None
+
+    def _from_ppr(self, ppr) -> tuple[str, int] | None:
+        qn = self._qn
+        num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        if num_pr is None:
+            return None
+        num_id, level = num_pr.find(qn("w:numId")), num_pr.find(qn("w:ilvl"))
+        if num_id is None:
+            return None
+        return num_id.get(qn("w:val")), int(level.get(qn("w:val"), "0")) if level is not None else 0
 
 
 def _chinese(n: int) -> str:

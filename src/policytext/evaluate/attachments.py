@@ -53,7 +53,7 @@ def score_notice(scores: RecordScores, name: str, got: dict, gold: dict) -> None
     dates_got = [(f"{d['value']}@{d['attachment']}", d["type"]) for d in got["dates"] if d.get("attachment") is not None]
     dates_want = [(f"{d['value']}@{d['attachment']}", d["type"]) for d in gold["dates"]]
     _add(scores, "dates", multiset_prf(dates_got, dates_want), name, dates_got, dates_want)
-    for index in sorted({p["attachment"] for p in got["priorities"] + gold["priorities"]} - {None}):
+    for index in sorted({p.get("attachment") for p in got["priorities"] + gold["priorities"]} - {None}):
         _priorities(scores, f"{name}@{index}",
                     {"priorities": [p for p in got["priorities"] if p.get("attachment") == index]},
                     {"priorities": [p for p in gold["priorities"] if p["attachment"] == index]})
