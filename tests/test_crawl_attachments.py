@@ -187,3 +187,38 @@ def test_reprocess_rereads_attachments_from_the_snapshot_offline(crawled):
         assert again["officials"] == record["officials"] and again["dates"] == record["dates"]
     big = after["关于报送春季开学自查材料的通知"]["attachments"][0]
     assert big["warnings"][0].startswith("not_fetched: not in the archive")
+
+
+def test_extract_url_fetches_the_attachments_and_reads_a_document_url(capsys):
+    import json
+
+    site = Site()
+    try:
+        url = f"http://{site.netloc}/art/2024/2/20/art_1_1.html"
+        assert main(["extract", url, "--allow-private-addresses", "--format", "jsonl"]) == 0
+        record = json.loads(capsys.readouterr().out)
+        assert [a["text"].split("\n")[0] for a in record["attachments"]] == [PLAN[0], "各学校须于2024年3月8日前报送自查报告。",
+                                                                             "【学校名单】"]
+        assert record["doc_number"] == "县教督〔2024〕11号"
+        assert main(["extract", f"http://{site.netloc}/files/方案.pdf", "--allow-private-addresses",
+                     "--format", "jsonl"]) == 0
+        assert json.loads(capsys.readouterr().out)["doc_number"] == "县教督〔2024〕11号"
+    finally:
+        site.close()
+
+
+def test_a_dataset_written_before_attachments_loads_beside_a_new_one(tmp_path):
+    import policytext
+
+    from .test_attachment_links import URL, page
+    from .test_tables import write_dataset
+
+    old = policytext.extract_html(page(""), url=URL).to_dict()
+    del old["attachments"]
+    new = policytext.extract_html(page('<p>附件：<a href="/f/a.pdf">方案.pdf</a></p>'), url=URL + "?v=2").to_dict()
+    write_dataset(tmp_path, {"r1": old})  # a part written by an earlier version
+    assert "attachments" not in load_dataset(tmp_path).columns
+    write_dataset(tmp_path, {"r2": new})  # and one written now
+    frame = load_dataset(tmp_path).set_index("record_id")
+    assert frame.loc["r1", "attachments"] is None
+    assert frame.loc["r2", "attachments"][0]["name"] == "方案.pdf"

@@ -5,7 +5,7 @@ import pytest
 
 from policytext.documents import Limits, document_type, read_document
 
-from .docfiles import (CJK_TTF, broken_pdf, make_docx, make_pdf, make_scanned_pdf, make_xlsx, make_zip,
+from .docfiles import (CJK_TTF, broken_pdf, flate_bomb_pdf, make_docx, make_pdf, make_scanned_pdf, make_xlsx, make_zip,
                        make_zip_bomb)
 
 PLAN = ["关于开展2024年春季开学专项督导的实施方案，重点检查校园安全、食品安全和课后服务三个方面的落实情况。",
@@ -94,6 +94,11 @@ def test_zip_bomb_is_refused_from_its_directory():
     assert result.text == "" and codes(result) == ["zip_bomb"]
 
 
+def test_pdf_whose_content_stream_unpacks_to_100_mb_is_not_unpacked():
+    result = read_document(flate_bomb_pdf(100), "a.pdf")
+    assert result.text == "" and result.warnings
+
+
 @pytest.mark.parametrize("data,name,code", [
     (b"", "a.pdf", "unreadable"),
     (b"\x00\x01binary junk" * 50, "a.docx", "unreadable"),
@@ -121,3 +126,34 @@ def test_type_by_content_not_name():
     assert document_type(make_pdf([PLAN]), "download.jsp") == "pdf"
     assert document_type(make_docx(["x"]), "P020240301.zip") == "docx"
     assert document_type(make_xlsx({"a": [["x"]]}), "") == "xlsx"
+
+
+SAMPLES = {}
+
+
+def sample(kind: str) -> bytes:
+    if not SAMPLES:
+        SAMPLES.update(pdf=make_pdf([PLAN]), docx=make_docx([("n", 0, PLAN[0]), ("table", [["a", "b"]])]),
+                       xlsx=make_xlsx({"名单": [[1, "城关小学"]]}), zip=make_zip({"a.pdf": make_pdf([PLAN[:1]])}))
+    return SAMPLES[kind]
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx", "xlsx", "zip"])
+def test_damaged_files_give_warnings_never_exceptions(kind):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    data = sample(kind)
+
+    @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.tuples(st.integers(0, len(data) - 1), st.integers(0, 255)), max_size=8),
+           st.integers(8, len(data)))
+    def check(flips, length):
+        damaged = bytearray(data[:length])
+        for at, value in flips:
+            if at < len(damaged):
+                damaged[at] = value
+        result = read_document(bytes(damaged), f"a.{kind}", Limits(seconds=5))
+        assert result.text or result.warnings
+
+    check()
