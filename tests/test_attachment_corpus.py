@@ -69,7 +69,7 @@ def test_every_attachment_is_read_and_attachment_only_fields_are_found(built):
     # Floors a little under the scores measured when the corpus was made (docs/evaluation.md).
     fields = summary["fields"]
     assert fields["dates"]["f1"] >= 0.9
-    assert fields["priorities"]["f1"] >= 0.8
+    assert fields["priorities"]["f1"] >= 0.95
     assert fields["officials.name"]["f1"] >= 0.65
 
 
