@@ -167,6 +167,21 @@ def make_xlsx(sheets: dict[str, list[list]], password: str | None = None) -> byt
     return _encrypt(buf.getvalue(), password) if password else buf.getvalue()
 
 
+def make_xls(sheets: dict[str, list[list]]) -> bytes:
+    """An Excel 97-2003 .xls (BIFF8), the format WPS Spreadsheets also saves as .et."""
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    for title, rows in sheets.items():
+        sheet = workbook.add_sheet(title)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+    buf = io.BytesIO()
+    workbook.save(buf)
+    return buf.getvalue()
+
+
 def _encrypt(data: bytes, password: str) -> bytes:
     from msoffcrypto.format.ooxml import OOXMLFile
 

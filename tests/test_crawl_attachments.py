@@ -63,7 +63,7 @@ class Site:
                 '<a href="/files/大文件.pdf">1.大文件.pdf</a> <a href="/files/损坏.pdf">2.损坏.pdf</a> '
                 '<a href="/files/扫描件.pdf">3.扫描件.pdf</a> <a href="/files/附件包.zip">4.附件包.zip</a> '
                 '<a href="/files/加密.docx">5.加密.docx</a> <a href="/private/内部.pdf">6.内部.pdf</a> '
-                '<a href="/files/分工.docx">7.督导分工.docx</a>'),
+                '<a href="/files/分工.docx">7.督导分工.docx</a> <a href="http://localhost:{port}/files/方案.pdf">8.外站.pdf</a>'),
             "/robots.txt": b"User-agent: *\nDisallow: /private/\n",
         }
         self.gets: Counter = Counter()
@@ -92,6 +92,8 @@ class Site:
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
         self.netloc = f"127.0.0.1:{self.server.server_address[1]}"
+        self.pages = {path: body.replace(b"{port}", str(self.server.server_address[1]).encode())
+                      for path, body in self.pages.items()}
 
     def sites_toml(self, path: Path) -> Path:
         path.write_text(f"""
@@ -174,6 +176,7 @@ def test_bad_attachments_give_warnings_and_the_record_is_kept(crawled):
     assert warnings["5.加密.docx"] == ["encrypted: password-protected; text not read"]
     assert warnings["6.内部.pdf"][0].startswith("not_fetched: disallowed by robots.txt")
     assert warnings["7.督导分工.docx"] == [] and "郑海燕" in record["attachments"][6]["text"]
+    assert warnings["8.外站.pdf"] == ["not_fetched: on a domain the site's profile does not allow"]
     assert all(a["text"] == "" for a in record["attachments"][:6])
     gets = crawled[1]
     assert gets["/private/内部.pdf"] == 0 and gets["/files/大文件.pdf"] == 2  # refused again on the revisit

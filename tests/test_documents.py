@@ -66,6 +66,15 @@ def test_xlsx_rows_and_sheet_names():
     assert result.pages == 2
 
 
+@pytest.mark.parametrize("name", ["名单.xls", "名单.et", "downfile.jsp"])
+def test_xls_and_wps_et_spreadsheets(name):
+    from .docfiles import make_xls
+
+    result = read_document(make_xls({"学校名单": [["序号", "学校"], [1, "城关小学"]], "Sheet2": [["备注"]]}), name)
+    assert result.type == ("et" if name.endswith(".et") else "xls") and result.warnings == []
+    assert result.text.split("\n") == ["【学校名单】", "序号 学校", "1 城关小学", "【Sheet2】", "备注"]
+
+
 def test_password_protected_office_files_give_warnings():
     for data, name in ((make_docx(["内部文件"], password="pw"), "a.docx"),
                        (make_xlsx({"名单": [["甲"]]}, password="pw"), "a.xlsx")):

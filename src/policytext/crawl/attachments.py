@@ -31,6 +31,7 @@ class ArchivedAttachments:
                  fetch: tuple[object, SiteProfile, int] | None = None):
         self.state, self.data_dir, self.writer = state, data_dir, writer
         self.fetcher, self.site, self.run_id = fetch if fetch is not None else (None, None, None)
+        self.interrupted = False  # a fetch was cut by a stop: the page is left for the next run
 
     def __call__(self, link: AttachmentLink) -> bytes:
         known = self.state.url(link.url)
@@ -48,6 +49,7 @@ class ArchivedAttachments:
         try:
             result = self.fetcher.get(link.url, site.attachment_policy, allowed=site.allows, page_types=None)
         except PolicytextError as exc:
+            self.interrupted |= getattr(exc, "reason", None) == "interrupted"
             event("attachment", logging.WARNING, site=site.name, url=link.url, outcome="failed",
                   reason=getattr(exc, "reason", "fetch"), detail=str(exc))
             raise

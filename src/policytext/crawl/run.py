@@ -272,6 +272,9 @@ class Crawl:
             self._failed(Item(url, site, "article"), "extract", result.status_code,
                          f"{exc.__class__.__name__}: {exc}")
             return
+        if attachments.interrupted:  # an attachment cut short by a stop: the page stays as it was
+            event("page", site=site.name, kind="article", url=url, outcome="interrupted")
+            return
         fetched_at = now()
         values = {"etag": _header(result.headers, "ETag"), "last_modified": _header(result.headers, "Last-Modified"),
                   "http_status": result.status_code, "last_fetched": fetched_at}

@@ -36,6 +36,8 @@ def read_word(data: bytes, reading: Reading) -> None:
 def read_xls(data: bytes, reading: Reading) -> None:
     import xlrd
 
+    from .office import DEFAULT_SHEET_RE
+
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=_Discard())
     except xlrd.XLRDError as exc:
@@ -49,7 +51,7 @@ def read_xls(data: bytes, reading: Reading) -> None:
         names = book.sheet_names()
         for index, name in enumerate(names):
             sheet = book.sheet_by_index(index)
-            if len(names) > 1:
+            if len(names) > 1 or not DEFAULT_SHEET_RE.match(name):
                 reading.add(f"【{name}】")
             for r in range(sheet.nrows):
                 rows += 1
