@@ -110,3 +110,15 @@ def test_cli_on_a_scanned_or_locked_document_says_why_in_one_line(tmp_path, caps
         assert main(["extract", str(tmp_path / name)]) == 3
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and ("no_text_layer" in err or "encrypted" in err)
+
+
+def test_time_spent_fetching_attachments_does_not_count_against_the_page():
+    import time
+
+    def slow(link) -> bytes:
+        time.sleep(0.3)
+        return source(link)
+
+    record = policytext.extract_html(HTML, url=URL, attachments=slow, time_budget=1.0)
+    assert not [w for w in record.warnings if w.startswith("time_budget_exceeded")]
+    assert record.attachments[0].text and record.dates

@@ -53,7 +53,9 @@ def extract_html(html: bytes | str, url: str | None = None, headers: Mapping[str
     html, cut = _bounded(html)
     page = parse_html(html, url)
     page.warnings[:0] = warnings + cut
+    started = time.monotonic()
     files = fetch_attachments(page.attachment_links, attachments) if page.is_article else []
+    deadline += time.monotonic() - started  # fetching and reading attachments is bounded on its own
     return build_record(page, deadline, model, files)
 
 
