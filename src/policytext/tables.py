@@ -60,7 +60,7 @@ HEADERS_ZH: dict[str, str] = {
     "text": "正文", "is_article": "是否文章", "is_relevant": "是否督导相关", "doc_type": "文种",
     "topics": "督导主题", "priorities": "督导重点", "officials": "官员", "dates": "日期", "region": "地区",
     "warnings": "提示", "staff": "采编人员", "subject_terms": "主题词", "validity": "有效性",
-    "scores": "模型得分", "content_hash": "内容哈希", "first_seen": "首次发现", "fetched_at": "抓取时间",
+    "scores": "模型得分", "attachments": "附件", "content_hash": "内容哈希", "first_seen": "首次发现", "fetched_at": "抓取时间",
     "publish_month": "发布月份",
     "province": "省", "city": "市", "county": "县", "code": "行政区划代码", "level": "行政层级",
     # long tables
