@@ -79,3 +79,12 @@ def test_tasks_set_out_with_their_number_and_no_cue():
 def test_a_stated_number_that_does_not_match_the_items_gives_nothing():
     assert items("会议部署了春季开学、校园安全三项重点任务。") == []
     assert items("全县部署了小学、初中两个学段。") == []
+
+
+def test_decimal_numbered_lines_under_a_list_heading_are_items():
+    from policytext.extractors.priorities import find_priorities
+
+    text = "工作重点：\n1.消除大班额\n2.提升生均教学仪器设备值\n各校于12月20日前完成自查。\n联系方式：\n1.电话0518-1234"
+    assert [p.text for p in find_priorities(text)] == ["消除大班额", "提升生均教学仪器设备值"]
+    assert [p.text for p in find_priorities("评价重点为教育经费投入、学校布局规划、控辍保学三个方面。")] == [
+        "教育经费投入", "学校布局规划", "控辍保学"]

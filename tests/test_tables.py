@@ -81,8 +81,8 @@ def span(item: dict) -> tuple:
 def test_officials_table_has_one_row_per_official_with_titles_and_roles(dataset):
     _, records, df = dataset
     table = policytext.tables.officials(df)
-    assert list(table.columns) == ["record_id", "name", "titles", "roles", "span_start", "span_end"]
-    want = {(rid, o["name"].replace(" ", ""), "；".join(o["titles"]), "；".join(o["roles"]), *span(o))
+    assert list(table.columns) == ["record_id", "name", "titles", "roles", "span_start", "span_end", "attachment"]
+    want = {(rid, o["name"].replace(" ", ""), "；".join(o["titles"]), "；".join(o["roles"]), *span(o), o.get("attachment"))
             for rid, r in records.items() for o in r["officials"]}
     assert len(table) == sum(len(r["officials"]) for r in records.values()) == len(want)
     assert rows(table) == want
@@ -95,9 +95,10 @@ def test_officials_table_has_one_row_per_official_with_titles_and_roles(dataset)
 def test_priorities_dates_staff_and_topics_tables_hold_every_item(dataset):
     _, records, df = dataset
     tables = policytext.tables
-    assert rows(tables.priorities(df)) == {(rid, p["text"], p["topic"], *span(p))
+    assert rows(tables.priorities(df)) == {(rid, p["text"], p["topic"], *span(p), p.get("attachment"))
                                            for rid, r in records.items() for p in r["priorities"]}
-    assert rows(tables.dates(df)) == {(rid, d["text"], d["value"], d["type"], d["granularity"], *span(d))
+    assert rows(tables.dates(df)) == {(rid, d["text"], d["value"], d["type"], d["granularity"], *span(d),
+                                       d.get("attachment"))
                                       for rid, r in records.items() for d in r["dates"]}
     assert rows(tables.staff(df)) == {(rid, s["name"], s["role"], *span(s))
                                       for rid, r in records.items() for s in r["staff"]}
@@ -159,9 +160,10 @@ def test_normalize_name():
 
 def test_empty_dataset_and_missing_fields_give_empty_tables_with_their_columns(empty_dataset, dataset):
     tables = policytext.tables
-    columns = {"officials": ["record_id", "name", "titles", "roles", "span_start", "span_end"],
-               "priorities": ["record_id", "priority", "topic", "span_start", "span_end"],
-               "dates": ["record_id", "mention", "value", "type", "granularity", "span_start", "span_end"],
+    columns = {"officials": ["record_id", "name", "titles", "roles", "span_start", "span_end", "attachment"],
+               "priorities": ["record_id", "priority", "topic", "span_start", "span_end", "attachment"],
+               "dates": ["record_id", "mention", "value", "type", "granularity", "span_start", "span_end",
+                         "attachment"],
                "staff": ["record_id", "name", "role", "span_start", "span_end"],
                "topics": ["record_id", "topic"]}
     _, _, full = dataset
@@ -191,7 +193,7 @@ def test_csv_has_a_bom_chinese_headers_and_readable_cells(dataset, tmp_path):
     policytext.tables.to_csv(policytext.tables.officials(df), path, chinese_headers=True)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(back.columns) == ["记录编号", "姓名", "职务", "角色", "起始位置", "结束位置"]
+    assert list(back.columns) == ["记录编号", "姓名", "职务", "角色", "起始位置", "结束位置", "附件序号"]
     first = records["g1-01"]["officials"][0]
     row = back[(back["记录编号"] == "g1-01") & (back["姓名"] == first["name"])].iloc[0]
     assert row["职务"] == "；".join(first["titles"]) and row["角色"] == "；".join(first["roles"])
@@ -223,7 +225,7 @@ def test_xlsx_round_trip_with_chinese_headers_and_sheet_names(dataset, tmp_path)
         assert main_sheet.at[rid, "县"] == ((record["region"] or {}).get("county") or "")
         assert main_sheet.at[rid, "正文"] == record["text"]
     officials = sheets["官员"]
-    assert list(officials.columns) == ["记录编号", "姓名", "职务", "角色", "起始位置", "结束位置"]
+    assert list(officials.columns) == ["记录编号", "姓名", "职务", "角色", "起始位置", "结束位置", "附件序号"]
     assert len(officials) == sum(len(r["officials"]) for r in records.values())
     assert len(sheets["督导主题"]) == sum(len(r["topics"]) for r in records.values())
 
@@ -283,7 +285,7 @@ def test_cli_xlsx_export_of_an_empty_dataset(empty_dataset, capsys):
     assert main(["export", str(empty_dataset), "--format", "xlsx"]) == 0
     book = load_workbook(empty_dataset / "exports" / "announcements.xlsx", read_only=True)
     header = next(book["officials"].iter_rows(values_only=True))
-    assert list(header) == ["record_id", "name", "titles", "roles", "span_start", "span_end"]
+    assert list(header) == ["record_id", "name", "titles", "roles", "span_start", "span_end", "attachment"]
     assert sum(1 for _ in book["announcements"].iter_rows()) == 1
 
 

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from .errors import (DatasetError, DecodingError, ExtractionError, FetchError, InputError, NotAnArticle,
                      PolicytextError, PolicytextWarning, ResourceError)
-from .record import Announcement, DateMention, Official, Priority, Region, Staff
+from .record import Announcement, Attachment, DateMention, Official, Priority, Region, Staff
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Announcement", "DatasetError", "DateMention", "DecodingError", "ExtractionError", "FetchError", "InputError",
+    "Announcement", "Attachment", "DatasetError", "DateMention", "DecodingError", "ExtractionError", "FetchError", "InputError",
     "NotAnArticle", "Official", "PolicytextError", "PolicytextWarning", "Priority", "Region",
     "ResourceError", "Staff", "__version__", "extract", "extract_html", "extract_text", "normalize",
     "segment",
@@ -29,21 +29,26 @@ __all__ = [
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Callable, Iterator, Mapping
+
+    from .page.attachments import AttachmentLink
 
     import pandas
 
 
 def extract_html(html: bytes | str, url: str | None = None, headers: "Mapping[str, str] | None" = None,
-                 encoding: str | None = None, *, time_budget: float | None = None) -> Announcement:
+                 encoding: str | None = None, *, time_budget: float | None = None,
+                 attachments: "Callable[[AttachmentLink], bytes] | None" = None) -> Announcement:
     """Record for an HTML page (bytes are decoded by policytext). Never touches the network.
 
     Extraction stages not started within ``time_budget`` seconds (default ``pipeline.TIME_BUDGET``)
-    are skipped, with a ``time_budget_exceeded`` warning in the record.
+    are skipped, with a ``time_budget_exceeded`` warning in the record. ``attachments`` returns
+    the bytes of an attachment the page links (given its ``url``, ``name`` and ``type``) (raising a ``PolicytextError`` for one it cannot
+    give); without it the record lists the attachments unread.
     """
     from .pipeline import extract_html as run
 
-    return run(html, url, headers, encoding, time_budget=time_budget)
+    return run(html, url, headers, encoding, time_budget=time_budget, attachments=attachments)
 
 
 def extract_text(text: str, url: str | None = None, *, time_budget: float | None = None) -> Announcement:

@@ -25,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ex = sub.add_parser("extract", help="extract one record from a URL, a local file or stdin",
-                        description="Extract one record from a URL, a local .html/.txt file, or - for stdin.")
+                        description="Extract one record from a URL, a local .html/.txt file, a document "
+                                    "(.pdf, .docx, .xlsx, .xls, .zip), or - for stdin.")
     ex.add_argument("target", nargs="?", help="URL, path, or - for standard input")
     ex.add_argument("--sample", action="store_true", help="use the sample article bundled with policytext")
     ex.add_argument("--format", choices=("json", "jsonl", "text"), default="json", help="output format")
@@ -36,11 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", help="score policytext on the annotated corpora",
                         description="Score policytext on the annotated corpora of a source checkout.")
-    ev.add_argument("what", choices=("pages", "real", "segment", "records", "labels", "officials"),
+    ev.add_argument("what", choices=("pages", "real", "segment", "records", "labels", "officials", "attachments"),
                     help="pages: text and metadata; real: saved real pages with a hand-made gold.jsonl "
                          "(give the folder with --corpus); segment: words; records: extracted fields; "
                          "labels: the shipped classifiers on held-out labelled documents; officials: people "
-                         "holding public office in real news sentences (give them with --cluener)")
+                         "holding public office in real news sentences (give them with --cluener); attachments: officials, "
+                         "dates, priorities and 文号 found only in attachments (build the files first with "
+                         "scripts/build_attachment_corpus.py)")
     ev.add_argument("--corpus", help="gold directory or files (default: the matching folder under corpora/)",
                     nargs="+")
     ev.add_argument("--cluener", metavar="FILE",
@@ -138,12 +141,17 @@ def _as_text(record) -> str:
                          ("relevant", "yes" if record.is_relevant else "no")):
         if value:
             lines.append(f"{label:>13}: {value}")
+    for i, a in enumerate(record.attachments, 1):
+        size = f", {a.size} bytes" if a.size is not None else ", not read"
+        lines.append(f"   attachment: {i}. {a.name or a.url} ({a.type or '?'}{size})"
+                     + "".join(f"\n      warning: {w}" for w in a.warnings))
+    where = lambda item: "" if item.attachment is None else f" (attachment {item.attachment + 1})"  # noqa: E731
     for o in record.officials:
-        lines.append(f"     official: {o.name} ({'、'.join(o.titles) or '-'}) [{', '.join(o.roles)}]")
+        lines.append(f"     official: {o.name} ({'、'.join(o.titles) or '-'}) [{', '.join(o.roles)}]{where(o)}")
     for p in record.priorities:
-        lines.append(f"     priority: {p.text} [{p.topic or '-'}]")
+        lines.append(f"     priority: {p.text} [{p.topic or '-'}]{where(p)}")
     for d in record.dates:
-        lines.append(f"         date: {d.text} -> {d.value} [{d.type}]")
+        lines.append(f"         date: {d.text} -> {d.value} [{d.type}]{where(d)}")
     for w in record.warnings:
         lines.append(f"      warning: {w}")
     lines += ["", record.text, ""]

@@ -2,7 +2,8 @@
 
 Dataclass fields carry the contract's key names, so ``to_dict`` is mechanical and
 ``from_dict(to_dict(r)) == r``. Spans are half-open ``[start, end)`` offsets into
-``Announcement.text``.
+``Announcement.text``, or, for an item whose ``attachment`` is an index, into the text of
+``Announcement.attachments[attachment]``.
 """
 from __future__ import annotations
 
@@ -26,10 +27,11 @@ class Priority:
     text: str
     topic: str | None = None
     span: Span | None = None
+    attachment: int | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> "Priority":
-        return cls(text=d["text"], topic=d.get("topic"), span=_span(d.get("span")))
+        return cls(text=d["text"], topic=d.get("topic"), span=_span(d.get("span")), attachment=d.get("attachment"))
 
 
 @dataclass
@@ -38,11 +40,12 @@ class Official:
     titles: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     span: Span | None = None
+    attachment: int | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> "Official":
         return cls(name=d["name"], titles=list(d.get("titles", [])),
-                   roles=list(d.get("roles", [])), span=_span(d.get("span")))
+                   roles=list(d.get("roles", [])), span=_span(d.get("span")), attachment=d.get("attachment"))
 
 
 @dataclass
@@ -65,11 +68,12 @@ class DateMention:
     type: str
     granularity: str
     span: Span | None = None
+    attachment: int | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> "DateMention":
         return cls(text=d["text"], value=d.get("value"), type=d["type"],
-                   granularity=d["granularity"], span=_span(d.get("span")))
+                   granularity=d["granularity"], span=_span(d.get("span")), attachment=d.get("attachment"))
 
 
 @dataclass
@@ -82,6 +86,31 @@ class Region:
     @classmethod
     def from_dict(cls, d: dict) -> "Region":
         return cls(**{k: d.get(k) for k in ("province", "city", "county", "code")})
+
+
+@dataclass
+class Attachment:
+    """A file the announcement links as an attachment, and the text read from it.
+
+    ``type`` is the file's format by its content once fetched (by its link before); ``size``,
+    ``sha256`` and ``text`` stay empty for a file not fetched, and ``warnings`` say why.
+    ``doc_number`` is a 文号 standing at the head of its text.
+    """
+
+    url: str
+    name: str = ""
+    type: str | None = None
+    size: int | None = None
+    sha256: str | None = None
+    text: str = ""
+    warnings: list[str] = field(default_factory=list)
+    doc_number: str | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Attachment":
+        return cls(url=d["url"], name=d.get("name") or "", type=d.get("type"), size=d.get("size"),
+                   sha256=d.get("sha256"), text=d.get("text") or "", warnings=list(d.get("warnings") or []),
+                   doc_number=d.get("doc_number"))
 
 
 @dataclass
@@ -112,6 +141,7 @@ class Announcement:
     subject_terms: list[str] = field(default_factory=list)
     validity: str | None = None
     scores: dict[str, Any] = field(default_factory=dict)
+    attachments: list[Attachment] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; spans become two-item lists."""
@@ -124,6 +154,7 @@ class Announcement:
         out["warnings"] = list(self.warnings)
         out["subject_terms"] = list(self.subject_terms)
         out["scores"] = json.loads(json.dumps(self.scores))
+        out["attachments"] = [asdict(a) for a in self.attachments]
         return out
 
     @classmethod
@@ -135,6 +166,7 @@ class Announcement:
         kwargs["dates"] = [DateMention.from_dict(x) for x in d.get("dates", [])]
         kwargs["staff"] = [Staff.from_dict(x) for x in d.get("staff", [])]
         kwargs["region"] = Region.from_dict(d["region"]) if d.get("region") else None
+        kwargs["attachments"] = [Attachment.from_dict(x) for x in d.get("attachments") or []]
         return cls(**kwargs)
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -144,6 +176,8 @@ class Announcement:
 def _listify_span(item: dict) -> dict:
     if item.get("span") is not None:
         item["span"] = list(item["span"])
+    if item.get("attachment", 0) is None:  # evidence in the record's text: the key is left out
+        del item["attachment"]
     return item
 
 

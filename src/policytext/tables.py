@@ -13,7 +13,8 @@ with ``；`` (``SEPARATOR``): the columns stay hashable, so ``drop_duplicates``,
 they read; ``.str.split("；")`` turns them back into lists. The column holding a priority's or a
 date's own words is called ``priority`` / ``mention`` rather than ``text``, so a merge with the
 records (which have ``text``) needs no suffixes. Spans are ``span_start`` / ``span_end``
-(nullable integers, half-open offsets into the record's ``text``).
+(nullable integers, half-open offsets into the record's ``text``, or, where the nullable integer
+``attachment`` is set, into the text of that attachment: ``attachments[attachment]["text"]``).
 
 A frame without a field (an empty dataset, an older record version) gives an empty table with
 the same columns, never a ``KeyError``.
@@ -44,9 +45,9 @@ NESTED_FIELDS = frozenset({"officials", "priorities", "dates", "staff", "scores"
 EXCEL_CELL_LIMIT = 32_767
 EXCEL_MAX_ROWS = 1_048_576
 
-OFFICIAL_COLUMNS = ["record_id", "name", "titles", "roles", "span_start", "span_end"]
-PRIORITY_COLUMNS = ["record_id", "priority", "topic", "span_start", "span_end"]
-DATE_COLUMNS = ["record_id", "mention", "value", "type", "granularity", "span_start", "span_end"]
+OFFICIAL_COLUMNS = ["record_id", "name", "titles", "roles", "span_start", "span_end", "attachment"]
+PRIORITY_COLUMNS = ["record_id", "priority", "topic", "span_start", "span_end", "attachment"]
+DATE_COLUMNS = ["record_id", "mention", "value", "type", "granularity", "span_start", "span_end", "attachment"]
 STAFF_COLUMNS = ["record_id", "name", "role", "span_start", "span_end"]
 TOPIC_COLUMNS = ["record_id", "topic"]
 
@@ -59,11 +60,12 @@ HEADERS_ZH: dict[str, str] = {
     "text": "正文", "is_article": "是否文章", "is_relevant": "是否督导相关", "doc_type": "文种",
     "topics": "督导主题", "priorities": "督导重点", "officials": "官员", "dates": "日期", "region": "地区",
     "warnings": "提示", "staff": "采编人员", "subject_terms": "主题词", "validity": "有效性",
-    "scores": "模型得分", "content_hash": "内容哈希", "first_seen": "首次发现", "fetched_at": "抓取时间",
+    "scores": "模型得分", "attachments": "附件", "content_hash": "内容哈希", "first_seen": "首次发现", "fetched_at": "抓取时间",
     "publish_month": "发布月份",
     "province": "省", "city": "市", "county": "县", "code": "行政区划代码", "level": "行政层级",
     # long tables
     "name": "姓名", "titles": "职务", "roles": "角色", "span_start": "起始位置", "span_end": "结束位置",
+    "attachment": "附件序号",
     "priority": "督导重点", "topic": "督导主题", "mention": "日期原文", "value": "标准化日期",
     "type": "日期类型", "granularity": "日期粒度", "role": "分工",
     # analysis
@@ -271,9 +273,10 @@ def _long(df: pd.DataFrame, field: str, columns: list[str], values: Callable[[di
         for item in _items(items):
             if isinstance(item, Mapping):
                 start, end = _span(item.get("span"))
-                rows.append((rid, *values(item), start, end))
+                where = (item.get("attachment"),) if "attachment" in columns else ()
+                rows.append((rid, *values(item), start, end, *where))
     frame = pd.DataFrame(rows, columns=columns, dtype=object)
-    return frame.astype({"span_start": "Int64", "span_end": "Int64"})
+    return frame.astype({c: "Int64" for c in ("span_start", "span_end", "attachment") if c in columns})
 
 
 def _ids(df: pd.DataFrame) -> Iterable[Any]:

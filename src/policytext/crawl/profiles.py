@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from ..errors import PolicytextError
-from ..fetch import USER_AGENT, FetchPolicy, host_key, url_address
+from ..fetch import MAX_BYTES, USER_AGENT, FetchPolicy, host_key, url_address
+from ..documents import ATTACHMENT_TYPES
 
 CRAWL_KEYS = {"user_agent": str, "workers": int, "checkpoint_every": int, "stop_grace": (int, float)}
 SITE_KEYS = {
@@ -21,6 +22,7 @@ SITE_KEYS = {
     "connect_timeout": (int, float), "read_timeout": (int, float), "total_timeout": (int, float),
     "retries": int, "backoff": (int, float), "max_backoff": (int, float), "max_bytes": int, "max_redirects": int,
     "max_crawl_delay": (int, float), "allow_private_addresses": bool,
+    "attachment_types": list, "attachment_max_bytes": int,
 }
 FLOAT_KEYS = {"delay", "connect_timeout", "read_timeout", "total_timeout", "backoff", "max_backoff",
               "max_crawl_delay"}
@@ -45,6 +47,13 @@ class SiteProfile:
     rank: int = 0
     encoding: str | None = None
     revisit_days: float = 7.0
+    attachment_types: tuple[str, ...] = ATTACHMENT_TYPES  # files of article pages fetched; () for none
+    attachment_max_bytes: int = MAX_BYTES
+
+    @property
+    def attachment_policy(self) -> FetchPolicy:
+        """The site's fetch policy with the attachment size cap."""
+        return replace(self.policy, max_bytes=self.attachment_max_bytes)
 
     def allows(self, url: str) -> bool:
         """True when ``url`` is http(s) on one of the allowed domains."""
@@ -181,7 +190,24 @@ def _site(table: dict, rank: int, user_agent: str, source: str) -> SiteProfile:
     return SiteProfile(name=name, start_urls=tuple(start_urls), allowed_domains=domains,
                        article_pattern=patterns["article_pattern"], list_pattern=patterns["list_pattern"],
                        max_pages=table["max_pages"], policy=policy, rank=rank, encoding=encoding,
-                       revisit_days=float(table.get("revisit_days", 7.0)))
+                       revisit_days=float(table.get("revisit_days", 7.0)),
+                       attachment_types=_attachment_types(table, where),
+                       attachment_max_bytes=_positive(table, "attachment_max_bytes", MAX_BYTES, where))
+
+
+def _attachment_types(table: dict, where: str) -> tuple[str, ...]:
+    types = table.get("attachment_types", list(ATTACHMENT_TYPES))
+    unknown = [t for t in types if t not in ATTACHMENT_TYPES]
+    if unknown or not all(isinstance(t, str) for t in types):
+        raise SitesError(f"{where}: attachment_types may hold only {', '.join(ATTACHMENT_TYPES)}")
+    return tuple(types)
+
+
+def _positive(table: dict, key: str, default: int, where: str) -> int:
+    value = table.get(key, default)
+    if value <= 0:
+        raise SitesError(f"{where}: {key} must be positive")
+    return value
 
 
 def _check_keys(table: dict, allowed: dict, source: str, where: str) -> None:

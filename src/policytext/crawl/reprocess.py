@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..dataset import compact, remove_unlisted_parts, write_parts
 from ..errors import PolicytextError
+from .attachments import ArchivedAttachments
 from .lock import DirLock
 from .records import Batch, Linker
 from .report import Counts, event
@@ -71,7 +72,8 @@ def _reprocess(data_dir: Path) -> ReprocessResult:
             stored = read_response(data_dir / WARC_DIR, page["warc_file"], page["warc_offset"] or 0)
             try:
                 record = extract_html(stored.content, url=url, headers=stored.headers,
-                                      encoding=settings.get(site, (0, None))[1])
+                                      encoding=settings.get(site, (0, None))[1],
+                                      attachments=ArchivedAttachments(state, data_dir))
             except Exception as exc:  # noqa: BLE001 - one page the extractor cannot read is counted, not fatal
                 counts.failed_by_reason["extract"] += 1
                 event("page", logging.WARNING, url=url, outcome="failed", reason="extract",

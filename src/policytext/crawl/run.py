@@ -30,6 +30,7 @@ from pathlib import Path
 from ..dataset import compact, remove_unlisted_parts, write_parts
 from ..errors import ExtractionError, PolicytextError
 from ..fetch import FetchFailure, FetchResult
+from .attachments import ArchivedAttachments
 from .frontier import Frontier, Item
 from .lock import DirLock
 from .ownership import refuse_unaccounted_files
@@ -262,11 +263,17 @@ class Crawl:
         if url != item.url:
             state.mark(item.url, site.name, "article", "done", self.run_id, reason=f"redirect: {url}",
                        http_status=result.status_code, last_fetched=now())
+        attachments = ArchivedAttachments(state, self.data_dir, writer=self.warc,
+                                          fetch=(self.fetcher, site, self.run_id))
         try:
-            record = extract_html(result.content, url=url, headers=result.headers, encoding=site.encoding)
+            record = extract_html(result.content, url=url, headers=result.headers, encoding=site.encoding,
+                                  attachments=attachments)
         except Exception as exc:  # noqa: BLE001 - an extractor failure on one page must not end the night
             self._failed(Item(url, site, "article"), "extract", result.status_code,
                          f"{exc.__class__.__name__}: {exc}")
+            return
+        if attachments.interrupted:  # an attachment cut short by a stop: the page stays as it was
+            event("page", site=site.name, kind="article", url=url, outcome="interrupted")
             return
         fetched_at = now()
         values = {"etag": _header(result.headers, "ETag"), "last_modified": _header(result.headers, "Last-Modified"),
@@ -333,7 +340,8 @@ def replace_with_compacted(state: State, data_dir: Path, parts: list[str], run_i
 
 
 def load_stored(state: State, data_dir: Path, url: str, writer: WarcWriter | None = None):
-    """Extract a page again from its stored raw response, with its site's encoding."""
+    """Extract a page again from its stored raw response and its archived attachments, with its
+    site's encoding."""
     from ..pipeline import extract_html
 
     known = state.url(url)
@@ -343,7 +351,8 @@ def load_stored(state: State, data_dir: Path, url: str, writer: WarcWriter | Non
         writer.flush()
     stored = read_response(data_dir / WARC_DIR, known.warc_file, known.warc_offset or 0)
     encoding = state.site_settings().get(known.site, (0, None))[1]
-    return extract_html(stored.content, url=url, headers=stored.headers, encoding=encoding)
+    return extract_html(stored.content, url=url, headers=stored.headers, encoding=encoding,
+                        attachments=ArchivedAttachments(state, data_dir, writer=writer))
 
 
 def _due(known: UrlState, site: SiteProfile) -> bool:

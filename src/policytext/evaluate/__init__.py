@@ -15,6 +15,7 @@ DEFAULT_CORPORA = {
     "segment": ["corpora/segment/domain_gold.txt", "corpora/segment/general_check.txt"],
     "records": ["corpora/gold"],
     "labels": ["corpora/heldout"],
+    "attachments": ["corpora/attachments"],
 }
 
 
@@ -69,7 +70,12 @@ def run_evaluation(what: str, paths: list[str] | None = None, compare: bool = Fa
         return labels.report(label_scores, verbose)
     from . import records
 
-    scores = records.evaluate_records(paths[0])
+    if what == "attachments":
+        from .attachments import evaluate_attachments
+
+        scores = evaluate_attachments(paths[0])
+    else:
+        scores = records.evaluate_records(paths[0])
     if as_json:
         return json.dumps(scores.summary(), ensure_ascii=False, indent=2)
     return records.report(scores, verbose)

@@ -4,6 +4,8 @@ Items come from enumerations under cue phrases (重点检查A、B、C等六方�
 督导内容包括…), from numbered headings (一是… 二是…, 一要… 二要…, （一）…) and from tasks a
 meeting sets out with their number (部署了A、B、C三项重点任务), where the count must match. A
 stated count (六方面) also picks between a coarse and a fine split of the same enumeration.
+Lines numbered 1. 2. 3. under a heading such as 检查重点 or 工作重点：, as attachments lay out a
+plan, are items too.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from .topics import topic_in_context
 
 CUE_RE = re.compile(
     r"(?:重点(?:检查|督导|督查|督办|核查|抽查|关注|解决|整治|围绕|开展|推进|抓好|做好)|督导(?:检查)?(?:内容|重点)(?:主要)?(?:包括|为|是|有)?|"
-    r"检查(?:内容|重点)(?:主要)?(?:包括|为|是|有)?|着力解决(?:好)?|着重(?:检查|解决|督导)|聚焦|围绕|主要(?:任务|内容)(?:包括|为|是)?)"
+    r"(?:检查(?:内容|重点)|(?:评价|评估)重点)(?:主要)?(?:包括|为|是|有)?|着力解决(?:好)?|着重(?:检查|解决|督导)|聚焦|围绕|主要(?:任务|内容)(?:包括|为|是)?)"
     r"\s*[:：]?\s*"
 )
 COUNT = r"([一二两三四五六七八九十\d]+)\s*(?:个)?(?:方面|项|类|个)(?!管理|一)(?:的)?(?:问题|内容|工作|重点|情况|任务)?"
@@ -56,7 +58,7 @@ def find_priorities(text: str) -> list[Priority]:
     seen: set[str] = set()
     tried: set[tuple[int, int]] = set()  # enumerations that overlap give the same items again
     items = chain((item for start, end, count in _enumerations(text) for item in _split_items(text, start, end, count)),
-                  _ordinal_heads(text), _comma_lists(text), _counted_lists(text))
+                  _ordinal_heads(text), _numbered_lines(text), _comma_lists(text), _counted_lists(text))
     for s, e in items:
         if (s, e) not in tried:
             tried.add((s, e))
@@ -188,6 +190,25 @@ def _ordinal_heads(text: str):
     for m in (*ORDINAL_RE.finditer(text), *TASK_HEADING_RE.finditer(text)):
         start = m.end()
         yield start, _stop(text, start, CLAUSE_END_RE, MAX_ITEM)
+
+
+# A heading that announces a list (二、检查重点 / 工作重点：) and the decimal-numbered lines under it
+# (1.消除大班额), as attachments lay a plan out.
+LIST_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]+、)?[^。，,；;]{0,10}(?:重点|内容)(?:如下|包括|主要有)?[:：]?$")
+NUMBERED_LINE_RE = re.compile(r"^\d{1,2}[.、．]\s*(?=\S)")
+
+
+def _numbered_lines(text: str):
+    """The head clause of each decimal-numbered line under a list heading."""
+    offset, under = 0, False
+    for line in text.split("\n"):
+        mark = NUMBERED_LINE_RE.match(line)
+        if under and mark:
+            start = offset + mark.end()
+            yield start, _stop(text, start, CLAUSE_END_RE, MAX_ITEM)
+        else:
+            under = bool(LIST_HEADING_RE.match(line.strip()))
+        offset += len(line) + 1
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

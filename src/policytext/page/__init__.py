@@ -14,6 +14,7 @@ from itertools import islice
 from ..text.normalize import normalize, normalize_lines
 from . import lines as L
 from . import title as T
+from .attachments import AttachmentLink, find_attachment_links
 from .body import body_lines
 from .meta import Metadata, collect_metadata
 
@@ -50,6 +51,7 @@ class Page(Metadata):
     url: str | None = None
     site_name: str | None = None  # 宁陵县教育体育局 from '宁陵县教育体育局--…': a hint to the region
     credits: list[str] = field(default_factory=list)  # credit lines cut from the body's edges
+    attachment_links: list[AttachmentLink] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -78,6 +80,7 @@ def parse_html(html: str, url: str | None = None) -> Page:
         special["ct"] = ct.group(1)
     page = _assemble(lines, url, meta=meta, html_title=html_title, special=special)
     page.warnings[:0] = changes
+    page.attachment_links = find_attachment_links(doc.root, doc.container, url)
     if not page.is_article:
         return page
     if doc.container_source == "none":
