@@ -189,6 +189,15 @@ def test_names_that_stand_alone_after_their_office(text, name, titles):
     assert found[name].titles == titles
 
 
+def test_members_of_a_leading_group():
+    found, _ = people("县教育局党组书记、局长欧阳明远任督导检查领导小组组长，县教育局副局长韩秀芝任副组长，"
+                      "县人民政府教育督导室主任主任科员顾长青任成员。")
+    assert found["欧阳明远"].titles == ["县教育局党组书记", "局长"]
+    assert found["欧阳明远"].roles == ["led_inspection"]
+    assert found["韩秀芝"].titles == ["县教育局副局长"] and found["韩秀芝"].roles == ["mentioned"]
+    assert "顾长青" in found
+
+
 def test_names_before_their_office():
     found, _ = people("冯若川，县住房和城乡建设局局长。\n周砚秋曾任县人民政府教育督导室主任、县教育局副局长。")
     assert found["冯若川"].titles == ["县住房和城乡建设局局长"]

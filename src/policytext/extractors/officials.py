@@ -47,7 +47,7 @@ ENDS_IN_TITLE_RE = re.compile(rf"(?:{TITLE_HEAD_RE}){TITLE_QUALIFIER}$")
 ROLE_CUES = (
     ("presided", r"主持"),
     ("led_inspection", r"带队|率队|(?:带领|率领|率)[^，。；]{0,20}?(?:督导组|检查组|调研组|工作组|专家组|评估组|督学|人员)|"
-                       r"任组长|担任组长|一行|的(?:带领|率领)下"),
+                       r"(?:担|(?<!主))任[^，。；、]{0,16}?(?<!副)组长|一行|的(?:带领|率领)下"),
     ("reported", r"汇报(?!会)|(?:就[^，。；]{1,24}?)?(?:作|做)了?[^，。；]{0,16}?(?:安排|部署|报告|说明|解读)|通报|"
                  r"介绍了?[^，。；]{0,12}情况|解读"),
     ("spoke", r"讲话|指出|强调|要求|表示|提出|致辞|发言|说|总结|点评|寄语|希望|动员|讲|交流|回答|介绍|叮嘱|"
@@ -61,7 +61,7 @@ ACTION_RE = re.compile("|".join(f"(?P<{role}>{rx})" for role, rx in ROLE_CUES))
 NOT_OWN_ACT_RE = re.compile(r"听取[^，。；]{0,20}?(?:汇报|报告|意见|介绍)|受到[^，。；]{0,12}|予以[^，。；]{0,8}|"
                             r"在[^，。；]{1,16}?(?:中|上|时|后|期间|之际)")
 # What else an office-holder does in the news, named right after the name: the person, no role.
-DEED_RE = re.compile(r"签署|签发|批示|会见|会晤|接见|看望|慰问|视察|考察|调研|访问|出访|抵达|率团|主张|访华|公布|指挥|"
+DEED_RE = re.compile(r"(?:担|(?<!主))任[^，。；、]{0,16}?(?:副组长|成员|组员)|签署|签发|批示|会见|会晤|接见|看望|慰问|视察|考察|调研|访问|出访|抵达|率团|主张|访华|公布|指挥|"
                      r"暗示|负有|被免职|免职|被撤职|撤职|落马|被查|辞职|上任|卸任|当选|访[华美日印俄欧韩朝英法德港台]")
 # Time words and adverbs between a name and its verb: 温家宝9日主持, 冀岩上月曾表示.
 BETWEEN_RE = re.compile(r"(?:(?:\d{1,2}月)?\d{1,2}日|日前|近日|昨日|今日|昨天|今天|前天|当天|当日|上午|下午|晚上|晚间|明确|"
@@ -128,7 +128,7 @@ MAX_CHAIN_TITLES = 8
 MAX_TITLE_PART = 100
 MAX_TITLE_CHARS = 40  # 天津宝坻石桥工业园区管理委员会主任: an organisation's full name and an office
 # A title part starts after these: 督导组由…, 会议议程：…, 会上，….
-CHAIN_CUTS = r"(?<![自理])由(?!于)|[：:]|会上|期间|(?:带队|率队)(?:的|领导)?(?:是|为)"
+CHAIN_CUTS = r"(?<![自理])由(?!于)|[：:]|会上|期间|(?:带队|率队)(?:的|领导)?(?:是|为)|(?:担|(?<!主))任[^，。；、]{0,16}?组长"
 CHAIN_CUT_RE = re.compile(rf"^.*(?:{CHAIN_CUTS})")
 # 在…的带领下 / 的陪同下 / 的主持下: the title chain starts after 在.
 IN_CARE_OF_RE = re.compile(r"的[^，。；、]{0,6}?下")
