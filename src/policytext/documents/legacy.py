@@ -7,7 +7,10 @@ is an OLE file holding an ``EncryptedPackage``: reported as encrypted.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from . import Reading
+from .office import read_sheets
 
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 WORD_STREAM = "WordDocument".encode("utf-16-le")
@@ -36,7 +39,6 @@ def read_word(data: bytes, reading: Reading) -> None:
 def read_xls(data: bytes, reading: Reading) -> None:
     import xlrd
 
-    from .office import DEFAULT_SHEET_RE
 
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=_Discard())
@@ -46,27 +48,19 @@ def read_xls(data: bytes, reading: Reading) -> None:
             return
         raise
     try:
-        reading.pages = 0
-        rows = 0
-        names = book.sheet_names()
-        for index, name in enumerate(names):
-            sheet = book.sheet_by_index(index)
-            if len(names) > 1 or not DEFAULT_SHEET_RE.match(name):
-                reading.add(f"【{name}】")
-            for r in range(sheet.nrows):
-                rows += 1
-                if rows > reading.limits.max_rows:
-                    reading.warn("rows_truncated", f"read the first {reading.limits.max_rows} rows")
-                    return
-                if rows % 200 == 0 and reading.out_of_time(f"{rows} rows"):
-                    return
-                line = " ".join(_cell(sheet.cell(r, c), book.datemode) for c in range(sheet.ncols))
-                if line.strip() and not reading.add(" ".join(line.split())):
-                    return
-            reading.pages += 1
-            book.unload_sheet(index)
+        read_sheets(reading, [(name, _sheet_rows(book, index)) for index, name in enumerate(book.sheet_names())])
     finally:
         book.release_resources()
+
+
+def _sheet_rows(book, index: int) -> Iterator[list[str]]:
+    """A sheet's rows, loaded when the first is asked for and unloaded after the last."""
+    sheet = book.sheet_by_index(index)
+    try:
+        for r in range(sheet.nrows):
+            yield [_cell(sheet.cell(r, c), book.datemode) for c in range(sheet.ncols)]
+    finally:
+        book.unload_sheet(index)
 
 
 def _cell(cell, datemode: int) -> str:

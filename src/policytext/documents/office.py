@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Iterable, Iterator
 
 from . import Reading
 from .archive import unpacks_within_limits
@@ -180,25 +181,35 @@ def read_xlsx(data: bytes, reading: Reading) -> None:
         return
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        sheets = workbook.worksheets
-        reading.pages = 0
-        rows = 0
-        for sheet in sheets:
-            if len(sheets) > 1 or not DEFAULT_SHEET_RE.match(sheet.title):
-                reading.add(f"【{sheet.title}】")
-            for values in sheet.iter_rows(values_only=True):
-                rows += 1
-                if rows > reading.limits.max_rows:
-                    reading.warn("rows_truncated", f"read the first {reading.limits.max_rows} rows")
-                    return
-                if rows % 200 == 0 and reading.out_of_time(f"{rows} rows"):
-                    return
-                line = " ".join(_cell(v) for v in values if v is not None and _cell(v))
-                if line and not reading.add(line):
-                    return
-            reading.pages += 1
+        read_sheets(reading, [(sheet.title, _sheet_rows(sheet)) for sheet in workbook.worksheets])
     finally:
         workbook.close()
+
+
+def _sheet_rows(sheet) -> Iterator[list[str]]:
+    for values in sheet.iter_rows(values_only=True):
+        yield [_cell(v) for v in values if v is not None]
+
+
+def read_sheets(reading: Reading, sheets: list[tuple[str, Iterable[list[str]]]]) -> None:
+    """Each sheet's rows as lines (a 【name】 line before each named sheet), within the reading's
+    row and time limits; ``sheets`` are (name, rows of cell texts), read lazily."""
+    reading.pages = 0
+    rows = 0
+    for name, sheet_rows in sheets:
+        if len(sheets) > 1 or not DEFAULT_SHEET_RE.match(name):
+            reading.add(f"【{name}】")
+        for cells in sheet_rows:
+            rows += 1
+            if rows > reading.limits.max_rows:
+                reading.warn("rows_truncated", f"read the first {reading.limits.max_rows} rows")
+                return
+            if rows % 200 == 0 and reading.out_of_time(f"{rows} rows"):
+                return
+            line = " ".join(" ".join(cells).split())
+            if line and not reading.add(line):
+                return
+        reading.pages += 1
 
 
 def _cell(value) -> str:
