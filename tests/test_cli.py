@@ -85,3 +85,41 @@ def test_import_is_cheap():
             "print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("blocked, argv_or_call, extra", [
+    ("sklearn", "from policytext.cli import main; raise SystemExit(main(['train', '--runtime', 'unused']))", "train"),
+    ("spacy", "import policytext; policytext.nlp()", "nlp"),
+])
+def test_missing_extra_is_one_line_naming_it(blocked, argv_or_call, extra):
+    """Without the extra's package (blocked in sys.modules), one message says what to install."""
+    code = f"import sys; sys.modules[{blocked!r}] = None; {argv_or_call}"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert f'pip install "policytext[{extra}]"' in out.stderr
+    if extra == "train":
+        assert out.returncode == 1 and len(out.stderr.strip().splitlines()) == 1
+    else:
+        assert "MissingDependency" in out.stderr
+
+
+def test_no_stage_imports_the_package_root():
+    """Data flows one way: modules below the package root never import it (its __init__ sits on top)."""
+    import ast
+    from pathlib import Path
+
+    import policytext
+
+    root = Path(policytext.__file__).parent
+    offenders = []
+    for path in root.rglob("*.py"):
+        if path.parent == root and path.name in ("__init__.py", "__main__.py"):
+            continue
+        depth = len(path.relative_to(root).parts)  # 1 for policytext/x.py, 2 for policytext/sub/x.py
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == depth and not node.module:
+                names = {alias.name for alias in node.names}
+                if any(not (root / name).is_dir() and not (root / f"{name}.py").exists() for name in names):
+                    offenders.append(str(path.relative_to(root)))
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == "policytext":
+                offenders.append(str(path.relative_to(root)))
+    assert offenders == []

@@ -11,15 +11,14 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from .errors import (DatasetError, DecodingError, ExtractionError, FetchError, InputError, NotAnArticle,
-                     PolicytextError, PolicytextWarning, ResourceError)
+from ._version import __version__
+from .errors import (DatasetError, DecodingError, ExtractionError, FetchError, InputError, MissingDependency,
+                     NotAnArticle, PolicytextError, PolicytextWarning, ResourceError)
 from .record import Announcement, DateMention, Official, Priority, Region, Staff
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Announcement", "DatasetError", "DateMention", "DecodingError", "ExtractionError", "FetchError", "InputError",
-    "NotAnArticle", "Official", "PolicytextError", "PolicytextWarning", "Priority", "Region",
+    "MissingDependency", "NotAnArticle", "Official", "PolicytextError", "PolicytextWarning", "Priority", "Region",
     "ResourceError", "Staff", "__version__", "extract", "extract_html", "extract_text", "normalize",
     "segment",
     "keywords", "nlp",
@@ -109,7 +108,11 @@ def keywords(text: str, k: int = 10, method: str = "tfidf") -> list[tuple[str, f
 
 
 def nlp():
-    """The shared spaCy ``zh`` pipeline with policytext's segmenter and TITLE/ORG/DATE/PERSON entities."""
+    """The shared spaCy ``zh`` pipeline with policytext's segmenter and TITLE/ORG/DATE/PERSON entities.
+
+    Needs the ``nlp`` extra (``pip install "policytext[nlp]"``); without spaCy it raises
+    ``MissingDependency``.
+    """
     from .text.nlp import nlp as build
 
     return build()

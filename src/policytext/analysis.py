@@ -82,7 +82,8 @@ def keyword_trends(df: pd.DataFrame, words: list[str] | None = None, k: int = 10
     the records containing it, ``share`` that over the period's dated records: comparable
     between periods of different size. Every word has a row in every period with records.
     """
-    from . import normalize, segment
+    from .text.normalize import normalize
+    from .text.segment import segment
 
     if isinstance(k, bool) or not isinstance(k, int) or k < 0:
         raise InputError(f"k must be a non-negative int, not {k!r}")

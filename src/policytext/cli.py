@@ -10,7 +10,7 @@ import json
 import sys
 from importlib import resources
 
-from . import __version__
+from ._version import __version__
 from .errors import ExtractionError, FetchError, PolicytextError
 
 EXIT_OK, EXIT_USAGE, EXIT_INPUT, EXIT_NOT_ARTICLE = 0, 2, 3, 4
@@ -88,8 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("evaluate officials needs --cluener FILE: sentences labelled in the CLUENER format")
         return _run(lambda: _evaluate(args), args.debug)
     if args.command == "train":
-        from .classify.train import run_command
-        return _run(lambda: run_command(args), args.debug)
+        return _run(lambda: _train(args), args.debug)
     if args.command in ("crawl", "export", "reprocess"):
         from .crawl.commands import run as run_crawl_command
         return _run(lambda: run_crawl_command(args), args.debug)
@@ -112,6 +111,14 @@ def _extract(args) -> int:
         print(f"policytext: not an article ({reason.partition(': ')[2] or reason})", file=sys.stderr)
         return EXIT_NOT_ARTICLE
     return EXIT_OK
+
+
+def _train(args) -> int:
+    from .extras import needs_extra
+
+    with needs_extra("policytext train"):
+        from .training.train import run_command
+    return run_command(args)
 
 
 def _evaluate(args) -> int:

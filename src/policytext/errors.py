@@ -52,5 +52,10 @@ class ResourceError(PolicytextError):
     """A shipped resource (dictionary, model, schema) is missing or unusable."""
 
 
+class MissingDependency(PolicytextError, ImportError):
+    """An optional part of policytext (``nlp()``, ``policytext train``) needs a package of an extra
+    that is not installed; the message names the extra."""
+
+
 class PolicytextWarning(UserWarning):
     """Misuse of the API or a resource version mismatch."""

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from . import __version__
+from ._version import __version__
 from .errors import FetchError
 
 USER_AGENT = f"policytext/{__version__} (+research crawler; education-policy announcements)"
