@@ -18,13 +18,19 @@ HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", "
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
 
-def extract_source(target: str, allow_private_addresses: bool = False) -> Announcement:
-    """Fetch a URL (see ``fetch_page`` for the address rule) or read a local file, then run the pipeline on it."""
+def extract_source(target: str, allow_private_addresses: bool = False, url: str | None = None) -> Announcement:
+    """Fetch a URL (see ``fetch_page`` for the address rule) or read a local file, then run the pipeline on it.
+
+    ``url`` is the address a saved page was fetched from: its date and host region count as they
+    would had the page been fetched.
+    """
     from .pipeline import extract_html
 
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", target):
         from .fetch import fetch_page
 
+        if url is not None:
+            raise InputError(f"{target} is a URL; a page's own URL is given only for a saved page")
         result = fetch_page(target, allow_private_addresses=allow_private_addresses)
         return extract_html(result.content, result.url, result.headers)
     path = Path(target)
@@ -39,7 +45,7 @@ def extract_source(target: str, allow_private_addresses: bool = False) -> Announ
         raise InputError(f"is a directory, not a file: {target}") from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
         raise InputError(f"cannot read {target}: {getattr(exc, 'strerror', None) or exc}") from None
-    return extract_bytes(data, suffix=path.suffix.lower())
+    return extract_bytes(data, suffix=path.suffix.lower(), url=url)
 
 
 def read_capped(stream: BinaryIO, name: str) -> bytes:
