@@ -390,7 +390,8 @@ def export(data_dir: str | os.PathLike, fmt: str, out: str | os.PathLike | None 
     (``=HYPERLINK(…)``) starts with ``'`` (``tables.formula_safe``). The workbook holds the announcements as a flat
     sheet (region split into province, city, county, code and level) and one sheet per long
     table (officials, priorities, dates, staff, topics; see ``policytext.tables``).
-    ``chinese_headers`` writes the column headers of CSV and Excel in Chinese.
+    ``chinese_headers`` writes the column headers of CSV and Excel in Chinese, and the label values
+    in them too (doc_type, topics, roles, date types, yes/no: ``safety`` -> 校园安全).
     """
     if fmt not in EXPORT_FORMATS:
         raise PolicytextError(f"unknown export format {fmt!r} ({', '.join(EXPORT_FORMATS)})")
@@ -451,11 +452,14 @@ def _write(records: Iterable[dict], fmt: str, fh, columns: list[str], chinese_he
         return count
     import csv
 
+    from .labels import value_zh
     from .tables import formula_safe, header_names
 
     writer = csv.writer(fh)
     writer.writerow(header_names(columns, chinese=chinese_headers))
     for row in records:
+        if chinese_headers:
+            row = {c: value_zh(c, row.get(c)) for c in columns}
         writer.writerow([formula_safe(_cell(row.get(c))) for c in columns])
         count += 1
     return count

@@ -35,6 +35,7 @@ from typing import IO, Any
 import pandas as pd
 
 from .errors import PolicytextError, PolicytextWarning
+from .labels import VALUE_NAMES_ZH, value_zh
 
 SEPARATOR = "；"
 REGION_PARTS = ("province", "city", "county", "code")
@@ -186,6 +187,8 @@ def to_csv(frame: pd.DataFrame, path: str | os.PathLike, chinese_headers: bool =
     Lists of strings become ``；``-joined text, dicts and lists of dicts JSON text, periods their label.
     Text that a spreadsheet would run as a formula gets a leading ``'`` (see ``formula_safe``).
     """
+    if chinese_headers:
+        frame = chinese_values(frame)
     out = frame.map(lambda v: formula_safe(_csv_cell(v))) if len(frame.columns) else frame
     out = out.set_axis(header_names(frame.columns, chinese_headers), axis=1)
     try:
@@ -201,7 +204,8 @@ def to_excel(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | os.P
     Cells hold readable text: lists joined with ``；``, dicts as JSON. Excel refuses cells longer
     than 32,767 characters, so longer values (a very long ``text``) are cut to that length, ending
     in ``…``, with a ``PolicytextWarning`` saying how many; control characters Excel cannot store
-    are dropped. With ``chinese_headers`` the headers and the known sheet names are in Chinese.
+    are dropped. With ``chinese_headers`` the headers, the known sheet names and the label values
+    (``safety`` -> 校园安全, ``mentioned`` -> 提及, true -> 是) are in Chinese.
     Needs ``openpyxl``.
     """
     try:
@@ -219,6 +223,8 @@ def to_excel(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | os.P
     for name, frame in sheets.items():
         if len(frame) + 1 > EXCEL_MAX_ROWS:
             raise PolicytextError(f"{name}: {len(frame)} rows do not fit in one Excel sheet; write CSV instead")
+        if chinese_headers:
+            frame = chinese_values(frame)
         sheet = book.create_sheet(_sheet_name(name, chinese_headers, set(book.sheetnames)))
         sheet.freeze_panes = "A2"
         header = []
@@ -257,6 +263,16 @@ def formula_safe(value: Any) -> Any:
     An .xlsx file needs no such prefix: ``to_excel`` stores these cells as text.
     """
     return "'" + value if looks_like_formula(value) else value
+
+
+def chinese_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with label values in Chinese (``safety`` -> 校园安全, ``mentioned`` -> 提及,
+    true -> 是) in the columns that hold labels (``labels.VALUE_NAMES_ZH``); nested fields stay as they are."""
+    out = frame.copy()
+    for column in frame.columns:
+        if str(column) in VALUE_NAMES_ZH:
+            out[column] = frame[column].map(lambda v, c=str(column): value_zh(c, v)).astype(object)
+    return out
 
 
 def header_names(columns: Iterable[Any], chinese: bool) -> list[str]:

@@ -33,7 +33,7 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     ex.add_argument("data", metavar="DIR", help="data directory of a crawl")
     ex.add_argument("--format", choices=("jsonl", "csv", "xlsx"), default="jsonl", help="output format")
     ex.add_argument("--out", metavar="PATH", help="output file (default DIR/exports/announcements.FORMAT; - for stdout)")
-    ex.add_argument("--chinese-headers", action="store_true", help="column headers in Chinese (csv and xlsx)")
+    ex.add_argument("--chinese-headers", action="store_true", help="column headers and label values (doc_type, topics, roles …) in Chinese (csv and xlsx)")
 
     re_ = sub.add_parser("reprocess", parents=[common], help="rebuild every record from the stored raw responses",
                          description="Rebuild every record of DIR from its stored raw responses with the "
