@@ -33,6 +33,20 @@ def test_normalize_leaves_simplified_text_identical():
     assert normalize(raw) == raw
 
 
+def test_a_simplified_page_with_a_traditional_toggle_link_is_not_converted():
+    raw = (FIXTURES / "seeds" / "004_9e9440c0a04adba7.txt").read_text("utf-8")
+    page = "首页 | 简体 | 繁體 | 無障礙瀏覽 | 關於我們\n" + raw
+    out = normalize_report(page)
+    assert "converted_from_traditional" not in out.changes and out.text == page
+    assert "converted_from_traditional" in normalize_report(to_traditional(raw)).changes
+
+
+def to_traditional(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
 def test_normalize_drops_spam_lines():
     out = normalize_report("督导工作会议召开。\n澳门新葡京娱乐城开户送彩金 www.example.invalid\n会议要求各校整改。")
     assert "葡京" not in out.text and "会议要求各校整改。" in out.text

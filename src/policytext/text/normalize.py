@@ -94,16 +94,21 @@ def normalize_lines(lines: list[str]) -> tuple[list[str | None], list[str]]:
 
 
 def needs_simplification(text: str) -> bool:
-    """Cheap check: does the text contain characters only Traditional script uses?
+    """Cheap check: is the text in Traditional script?
 
-    Two such characters are enough; a short text needs only one.
+    Two characters only Traditional script uses are needed (one in a short text), and they must
+    outnumber the characters only Simplified script uses: a Simplified page whose menu links to
+    its 繁體 version, or quotes a Traditional name, stays as it is.
     """
     hits = 0
     for _ in _traditional_only().finditer(text):  # usually none, found by a scan in C
         hits += 1
         if hits >= 2:
-            return True
-    return hits == 1 and len(text) < 40
+            break
+    if hits == 0 or (hits == 1 and len(text) >= 40):
+        return False
+    traditional = len(_traditional_only().findall(text))
+    return traditional > len(_simplified_only().findall(text))
 
 
 def to_simplified(text: str) -> str:
@@ -136,6 +141,24 @@ def _t2s():
     import opencc
 
     return opencc.OpenCC("t2s")
+
+
+@cache
+def _simplified_only() -> re.Pattern:
+    """The GB2312 characters that OpenCC would write otherwise in Traditional script (们, 这, 说 …)."""
+    import opencc
+
+    with _lock:
+        chars = []
+        for cp in range(0x4E00, 0xA000):
+            try:
+                chr(cp).encode("gb2312")
+            except UnicodeEncodeError:
+                continue
+            chars.append(chr(cp))
+        converted = opencc.OpenCC("s2t").convert("\n".join(chars)).split("\n")
+        out = [ch for ch, traditional in zip(chars, converted) if ch != traditional]
+        return re.compile(f"[{''.join(out)}]" if out else "(?!)")
 
 
 @cache
