@@ -28,9 +28,13 @@ __all__ = [
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:  # pragma: no cover
+    import os
     from collections.abc import Iterator, Mapping
+    from types import ModuleType
+    from typing import Any
 
     import pandas
+    from spacy.language import Language
 
 
 def extract_html(html: bytes | str, url: str | None = None, headers: "Mapping[str, str] | None" = None,
@@ -81,14 +85,14 @@ def normalize(text: str) -> str:
     return run(text)
 
 
-def load_dataset(data_dir) -> "pandas.DataFrame":
+def load_dataset(data_dir: "str | os.PathLike[str]") -> "pandas.DataFrame":
     """The dataset a crawl built in ``data_dir``: one row per announcement (see ``policytext crawl``)."""
     from .dataset import load_dataset as run
 
     return run(data_dir)
 
 
-def iter_records(data_dir) -> "Iterator[dict]":
+def iter_records(data_dir: "str | os.PathLike[str]") -> "Iterator[dict[str, Any]]":
     """The dataset of ``data_dir`` one record at a time, one part in memory at a time.
 
     For datasets too large for ``load_dataset``: yields the dicts that are its rows (same keys,
@@ -107,7 +111,7 @@ def keywords(text: str, k: int = 10, method: str = "tfidf") -> list[tuple[str, f
     return run(text, k, method)
 
 
-def nlp():
+def nlp() -> "Language":
     """The shared spaCy ``zh`` pipeline with policytext's segmenter and TITLE/ORG/DATE/PERSON entities.
 
     Needs the ``nlp`` extra (``pip install "policytext[nlp]"``); without spaCy it raises
@@ -122,7 +126,7 @@ def nlp():
 _SUBMODULES = ("tables", "analysis")
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> "ModuleType":
     if name in _SUBMODULES:
         import importlib
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import fields
 from itertools import combinations
+from typing import Any
 
 import pandas as pd
 
@@ -63,7 +64,7 @@ def cooccurrence(df: pd.DataFrame, include_mentioned: bool = False) -> pd.DataFr
     people = tables.officials(df).dropna(subset=["name"])
     if not include_mentioned:
         people = people[people["roles"].fillna("") != "mentioned"]
-    pairs: dict[tuple[str, str], list] = {}
+    pairs: dict[tuple[str, str], list[Any]] = {}
     for rid, names in people.groupby("record_id", sort=False)["name"]:
         for pair in combinations(sorted(set(names)), 2):
             pairs.setdefault(pair, []).append(rid)
@@ -108,8 +109,8 @@ def keyword_trends(df: pd.DataFrame, words: list[str] | None = None, k: int = 10
     else:
         words = list(dict.fromkeys(normalize(w.strip()) for w in words))
     patterns = {w: tuple(segment(w)) or (w,) for w in words}
-    rows: dict[tuple, list[int]] = {}
-    per_period: Counter = Counter()
+    rows: dict[tuple[Any, str], list[int]] = {}
+    per_period: Counter[Any] = Counter()
     for p, tokens in dated:
         per_period[p] += 1
         unigrams = Counter(tokens)
@@ -133,7 +134,7 @@ def _periods(df: pd.DataFrame, freq: str) -> pd.Series:
     if "publish_date" not in df.columns or not len(df):
         return pd.Series([pd.NaT] * len(df), dtype=dtype)
     days = pd.to_datetime(pd.Series(list(df["publish_date"]), dtype=object), errors="coerce", format="ISO8601")
-    return days.dt.to_period(dtype.freq)
+    return days.dt.to_period(dtype.freq)  # type: ignore[arg-type]  # a PeriodDtype's own freq
 
 
 def _check_column(df: pd.DataFrame, name: str, argument: str) -> None:
@@ -159,5 +160,5 @@ def _people(df: pd.DataFrame) -> list[list[str]]:
             continue
         for i, people in enumerate(df[column]):
             if isinstance(people, (list, tuple)) or type(people).__name__ == "ndarray":
-                out[i] += [p.get("name") for p in people if isinstance(p, dict) and p.get("name")]
+                out[i] += [str(p["name"]) for p in people if isinstance(p, dict) and p.get("name")]
     return out

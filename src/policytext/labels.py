@@ -1,6 +1,9 @@
 """The label sets of the record contract: the one source of truth for code, corpora and models."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 SCHEMA_VERSION = "1.0"
 
 ROLES = ("presided", "spoke", "attended", "reported", "led_inspection", "mentioned")
@@ -59,14 +62,14 @@ LEVEL_NAMES_ZH = {"national": "国家级", "province": "省级", "city": "市级
 YES_NO_ZH = {True: "是", False: "否"}
 
 # The Chinese name of each label value, by the export column that holds it (Chinese-header exports).
-VALUE_NAMES_ZH: dict[str, dict] = {
+VALUE_NAMES_ZH: dict[str, Mapping[Any, str]] = {
     "doc_type": DOC_TYPE_NAMES_ZH, "topics": TOPIC_NAMES_ZH, "topic": TOPIC_NAMES_ZH, "roles": ROLE_NAMES_ZH,
     "type": DATE_TYPE_NAMES_ZH, "granularity": GRANULARITY_NAMES_ZH, "role": STAFF_ROLE_NAMES_ZH,
     "level": LEVEL_NAMES_ZH, "is_article": YES_NO_ZH, "is_relevant": YES_NO_ZH,
 }
 
 
-def value_zh(column: str, value):
+def value_zh(column: str, value: Any) -> Any:
     """``value`` of export column ``column`` with its label keys in Chinese (lists item by item);
     anything that is not a known label key is returned as it is."""
     names = VALUE_NAMES_ZH.get(column)

@@ -28,7 +28,7 @@ class Priority:
     span: Span | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Priority":
+    def from_dict(cls, d: dict[str, Any]) -> "Priority":
         return cls(text=d["text"], topic=d.get("topic"), span=_span(d.get("span")))
 
 
@@ -40,7 +40,7 @@ class Official:
     span: Span | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Official":
+    def from_dict(cls, d: dict[str, Any]) -> "Official":
         return cls(name=d["name"], titles=list(d.get("titles", [])),
                    roles=list(d.get("roles", [])), span=_span(d.get("span")))
 
@@ -54,7 +54,7 @@ class Staff:
     span: Span | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Staff":
+    def from_dict(cls, d: dict[str, Any]) -> "Staff":
         return cls(name=d["name"], role=d["role"], span=_span(d.get("span")))
 
 
@@ -67,7 +67,7 @@ class DateMention:
     span: Span | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> "DateMention":
+    def from_dict(cls, d: dict[str, Any]) -> "DateMention":
         return cls(text=d["text"], value=d.get("value"), type=d["type"],
                    granularity=d["granularity"], span=_span(d.get("span")))
 
@@ -80,7 +80,7 @@ class Region:
     code: str | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Region":
+    def from_dict(cls, d: dict[str, Any]) -> "Region":
         return cls(**{k: d.get(k) for k in ("province", "city", "county", "code")})
 
 
@@ -141,7 +141,7 @@ class Announcement:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
 
-def _listify_span(item: dict) -> dict:
+def _listify_span(item: dict[str, Any]) -> dict[str, Any]:
     if item.get("span") is not None:
         item["span"] = list(item["span"])
     return item
@@ -151,4 +151,5 @@ def _listify_span(item: dict) -> dict:
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) every ``to_dict()`` output conforms to."""
     text = resources.files("policytext").joinpath("data/record.schema.json").read_text("utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema

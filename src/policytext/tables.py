@@ -181,7 +181,7 @@ def normalize_name(name: Any) -> str | None:
 
 
 # -- export -------------------------------------------------------------------------------------
-def to_csv(frame: pd.DataFrame, path: str | os.PathLike, chinese_headers: bool = False) -> None:
+def to_csv(frame: pd.DataFrame, path: str | os.PathLike[str], chinese_headers: bool = False) -> None:
     """Write ``frame`` as CSV in UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese.
 
     Lists of strings become ``；``-joined text, dicts and lists of dicts JSON text, periods their label.
@@ -197,7 +197,7 @@ def to_csv(frame: pd.DataFrame, path: str | os.PathLike, chinese_headers: bool =
         raise PolicytextError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def to_excel(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | os.PathLike | IO[bytes],
+def to_excel(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | os.PathLike[str] | IO[bytes],
              chinese_headers: bool = False) -> None:
     """Write one frame, or several as one sheet each (``{"officials": ..., ...}``), to an .xlsx file.
 
@@ -281,8 +281,9 @@ def header_names(columns: Iterable[Any], chinese: bool) -> list[str]:
 
 
 # -- internals --------------------------------------------------------------------------------------
-def _long(df: pd.DataFrame, field: str, columns: list[str], values: Callable[[dict], tuple]) -> pd.DataFrame:
-    rows = []
+def _long(df: pd.DataFrame, field: str, columns: list[str],
+          values: Callable[[Mapping[str, Any]], tuple[Any, ...]]) -> pd.DataFrame:
+    rows: list[tuple[Any, ...]] = []
     for rid, items in zip(_ids(df), _column(df, field)):
         for item in _items(items):
             if isinstance(item, Mapping):
@@ -304,7 +305,7 @@ def _is_list(value: Any) -> bool:
     return isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray"
 
 
-def _items(value: Any) -> list:
+def _items(value: Any) -> list[Any]:
     return list(value) if _is_list(value) else []
 
 
@@ -324,7 +325,7 @@ def _span(span: Any) -> tuple[int | None, int | None]:
     return None, None
 
 
-def _region_columns(regions: list[Mapping | None]) -> dict[str, list]:
+def _region_columns(regions: list[Mapping[str, Any] | None]) -> dict[str, list[Any]]:
     columns = {part: [r.get(part) if r else None for r in regions] for part in REGION_PARTS}
     columns["level"] = [admin_level(r) for r in regions]
     return columns
