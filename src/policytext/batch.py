@@ -95,28 +95,43 @@ def extract_one(source: Source, fmt: str, allow_private_addresses: bool = False,
 
 def run(sources: list[Source], fmt: str, jobs: int = 1, allow_private_addresses: bool = False,
         debug: bool = False) -> Iterator[Outcome]:
-    """The outcomes of ``sources`` in order, computed in this process or in ``jobs`` worker processes."""
-    work: Callable[[Source], Outcome] = _Worker(fmt, allow_private_addresses, debug)
+    """The outcomes of ``sources`` in order, computed in this process, or with ``jobs`` > 1 in this
+    process and ``jobs - 1`` worker processes, each taking every ``jobs``-th chunk of inputs."""
+    work = _Worker(fmt, allow_private_addresses, debug)
     if jobs <= 1 or len(sources) <= 1:
         yield from map(work, sources)
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    warm_up()  # loaded once here, shared with workers that fork; spawned ones warm up themselves
-    chunk = max(1, min(8, len(sources) // (jobs * 4)))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=warm_up) as pool:
+    warm_up()  # loaded once here: workers that fork start warm, spawned ones warm up themselves
+    size = max(1, min(8, len(sources) // (jobs * 4)))
+    chunks = [sources[i:i + size] for i in range(0, len(sources), size)]
+    with ProcessPoolExecutor(max_workers=jobs - 1, initializer=warm_up) as pool:
         try:
-            yield from pool.map(work, sources, chunksize=chunk)
+            theirs = {i: pool.submit(_run_chunk, work, chunk) for i, chunk in enumerate(chunks) if i % jobs}
+            for i, chunk in enumerate(chunks):
+                if i in theirs:
+                    yield from theirs[i].result()
+                else:  # ours, while the workers go on with theirs
+                    yield from map(work, chunk)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
 
 
-def warm_up() -> None:
-    """Load what every extraction needs (segmenter dictionary, classifier), once per process."""
-    from .pipeline import extract_text
+def _run_chunk(work: Callable[[Source], Outcome], chunk: list[Source]) -> list[Outcome]:
+    return [work(source) for source in chunk]
 
-    extract_text("关于开展教育督导工作的通知\n各学校：请按要求做好准备。")
+
+def warm_up() -> None:
+    """Load what extraction needs (segmenter dictionary, classifier, the extractors' tables), once per
+    process, by extracting the sample article that ships with policytext."""
+    from importlib import resources
+
+    from .pipeline import extract_html
+
+    extract_html(resources.files("policytext").joinpath("data/sample.html").read_bytes(),
+                 "https://example.invalid/sample/art_1_1.html")
 
 
 def exit_code(codes: Iterable[int]) -> int:

@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--sample", action="store_true", help="use the sample article bundled with policytext")
     ex.add_argument("--format", choices=FORMATS, help="output format (default: json for one input, jsonl for several)")
     ex.add_argument("-j", "--jobs", type=_positive_int, default=1, metavar="N",
-                    help="worker processes for several inputs (default: %(default)s)")
+                    help="processes reading several inputs, this one included (default: %(default)s)")
     ex.add_argument("--allow-private-addresses", action="store_true",
                     help="fetch a URL whose host is this machine or on the local network (loopback, "
                          "link-local or private address); refused by default")

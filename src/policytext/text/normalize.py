@@ -145,20 +145,13 @@ def _t2s():
 
 @cache
 def _simplified_only() -> re.Pattern:
-    """The GB2312 characters that OpenCC would write otherwise in Traditional script (们, 这, 说 …)."""
-    import opencc
+    """One character class: the GB2312 characters Traditional script writes otherwise (们, 这, 导),
+    shipped in ``data/simplified_chars.txt`` (``scripts/build_simplified_chars.py``)."""
+    from importlib import resources
 
-    with _lock:
-        chars = []
-        for cp in range(0x4E00, 0xA000):
-            try:
-                chr(cp).encode("gb2312")
-            except UnicodeEncodeError:
-                continue
-            chars.append(chr(cp))
-        converted = opencc.OpenCC("s2t").convert("\n".join(chars)).split("\n")
-        out = [ch for ch, traditional in zip(chars, converted) if ch != traditional]
-        return re.compile(f"[{''.join(out)}]" if out else "(?!)")
+    text = resources.files("policytext").joinpath("data/simplified_chars.txt").read_text("utf-8")
+    chars = "".join(line.strip() for line in text.splitlines() if not line.startswith("#"))
+    return re.compile(f"[{chars}]" if chars else "(?!)")
 
 
 @cache
