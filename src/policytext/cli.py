@@ -128,7 +128,7 @@ def _check_extract_args(parser: argparse.ArgumentParser, args: argparse.Namespac
     if bool(inputs) == bool(args.sample):
         parser.error("give TARGET(s), --input-dir or --list, or --sample")
     if "-" in args.targets and inputs > 1 or args.list.count("-") + ("-" in args.targets) > 1:
-        parser.error("standard input (-) can be only input, or only list")
+        parser.error("standard input (-) is read once: as the only TARGET, or as one --list")
     single = len(args.targets) == 1 and not args.input_dir and not args.list
     if args.url and not (single and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", args.targets[0])):
         parser.error("--url goes with one saved page (a path or -); in a --list file, write the URL after the path")
