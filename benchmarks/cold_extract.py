@@ -1,12 +1,19 @@
-"""Wall time of `policytext extract` on one article from a cold process (a new interpreter each run).
+"""Wall time of `policytext extract` on one page from a cold process (a new interpreter each run),
+side by side with trafilatura's command line on the same page.
 
-Usage: python benchmarks/cold_extract.py [PATH] [--runs 5]
-Prints each run and the median. The first run after installation also builds the
-segmenter's prefix-dictionary cache; it is reported separately and not counted.
+Usage: python benchmarks/cold_extract.py [PATH] [--runs 7] [--no-trafilatura]
+
+Each round runs both commands once, one after the other, so a busy machine slows both alike;
+the medians are printed at the end. trafilatura comes with ``pip install ".[bench]"``; it reads
+the page from standard input (its command line takes one page no other way). The first run after
+installation also builds the segmenter's prefix-dictionary cache; it is a warm-up and not counted.
+``--importtime`` prints the slowest imports of one policytext run instead (``python -X importtime``).
 """
 from __future__ import annotations
 
 import argparse
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -14,26 +21,72 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT = ROOT / "tests" / "fixtures" / "seeds" / "004_9e9440c0a04adba7.txt"
+DEFAULT = ROOT / "corpora" / "pages" / "hanweb" / "hanweb_sihong_meeting_2018.html"
+BIN = Path(sys.executable).parent
 
 
-def run_once(path: Path) -> float:
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "policytext", "extract", str(path), "--format", "json"],
-                   check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+def policytext_command(path: Path) -> list[str]:
+    return [str(BIN / "policytext"), "extract", str(path), "--format", "json"]
+
+
+def trafilatura_command() -> list[str] | None:
+    found = shutil.which("trafilatura", path=str(BIN)) or shutil.which("trafilatura")
+    return [found, "--json"] if found else None
+
+
+def run_once(command: list[str], stdin_path: Path | None = None) -> float:
+    with open(stdin_path or "/dev/null", "rb") as stdin:
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdin=stdin, stdout=subprocess.DEVNULL)
+        return time.perf_counter() - start
+
+
+def slowest_imports(path: Path, top: int = 15) -> None:
+    """The imports with the largest cumulative time in one cold run of ``policytext extract``."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "policytext", *policytext_command(path)[1:]],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)
+    rows = []
+    for line in done.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
+        if m:
+            rows.append((int(m[2]), len(m[3]) // 2, m[4]))
+    print(f"{'cumulative ms':>13}  depth  module")
+    for cumulative, depth, module in sorted(rows, reverse=True)[:top]:
+        print(f"{cumulative / 1000:13.1f}  {depth:5d}  {module}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--no-trafilatura", action="store_true", help="time policytext alone")
+    parser.add_argument("--importtime", action="store_true", help="list the slowest imports of one run and stop")
     args = parser.parse_args()
-    print(f"warm-up (builds caches if missing): {run_once(args.path):.3f} s")
-    times = [run_once(args.path) for _ in range(args.runs)]
-    for i, t in enumerate(times, 1):
-        print(f"run {i}: {t:.3f} s")
-    print(f"median of {args.runs} cold runs: {statistics.median(times):.3f} s")
+    if args.importtime:
+        slowest_imports(args.path)
+        return
+    ours = policytext_command(args.path)
+    theirs = None if args.no_trafilatura else trafilatura_command()
+    if theirs is None and not args.no_trafilatura:
+        sys.exit("trafilatura is not installed: pip install '.[bench]' (or pass --no-trafilatura)")
+    print(f"page: {args.path}")
+    print(f"warm-up (builds caches if missing): policytext {run_once(ours):.3f} s"
+          + (f", trafilatura {run_once(theirs, args.path):.3f} s" if theirs else ""))
+    times: dict[str, list[float]] = {"policytext": [], "trafilatura": []}
+    for i in range(1, args.runs + 1):
+        times["policytext"].append(run_once(ours))
+        line = f"run {i}: policytext {times['policytext'][-1]:.3f} s"
+        if theirs:
+            times["trafilatura"].append(run_once(theirs, args.path))
+            line += f", trafilatura {times['trafilatura'][-1]:.3f} s"
+        print(line)
+    ours_median = statistics.median(times["policytext"])
+    print(f"median of {args.runs} cold runs: policytext {ours_median:.3f} s", end="")
+    if theirs:
+        theirs_median = statistics.median(times["trafilatura"])
+        print(f", trafilatura {theirs_median:.3f} s, ratio {ours_median / theirs_median:.2f}x")
+    else:
+        print()
 
 
 if __name__ == "__main__":

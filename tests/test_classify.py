@@ -28,14 +28,14 @@ SEED_000 = FIXTURES / "seeds" / "000_ae474de181c65e83.txt"
 
 @pytest.fixture(scope="module")
 def corpus():
-    from policytext.classify.train import build_corpus, read_labels
+    from policytext.training.train import build_corpus, read_labels
 
     return build_corpus(read_labels(LABELS))
 
 
 @pytest.fixture(scope="module")
 def skops_pipelines():
-    from policytext.classify.pipelines import load_pipelines
+    from policytext.training.pipelines import load_pipelines
 
     return load_pipelines(MODELS)
 
@@ -105,7 +105,7 @@ def test_classify_numpy_runtime_matches_skops_pipelines(corpus, skops_pipelines)
 
 def _small_subset() -> list[str]:
     """A few documents of every (doc_type, relevance) pair: enough for 3 grouped folds."""
-    from policytext.classify.train import read_labels
+    from policytext.training.train import read_labels
 
     picked, seen = [], {}
     for doc in read_labels(LABELS):
@@ -117,7 +117,7 @@ def _small_subset() -> list[str]:
 
 
 def test_train_is_deterministic(tmp_path, corpus):
-    from policytext.classify.train import train
+    from policytext.training.train import train
 
     subset = _small_subset()
     runs = []
@@ -216,7 +216,7 @@ def test_model_checks_declared_shapes_before_reading_the_data(tmp_path):
 
 @pytest.mark.parametrize("change", ["nan", "inf", "intercept_length", "integers", "missing"])
 def test_model_refuses_arrays_that_do_not_fit_its_json(tmp_path, change):
-    from policytext.classify.pipelines import _write_npz
+    from policytext.training.pipelines import _write_npz
 
     folder = _copy_runtime(tmp_path)
     arrays = _shipped_arrays(folder)
@@ -242,7 +242,7 @@ def test_model_missing_files_say_what_to_do(tmp_path):
 
 @pytest.mark.parametrize("change", ["scikit-learn", "policytext"])
 def test_skops_files_refused_under_another_version(tmp_path, change):
-    from policytext.classify.pipelines import load_pipelines
+    from policytext.training.pipelines import load_pipelines
 
     folder = tmp_path / "models"
     shutil.copytree(MODELS, folder)
@@ -329,7 +329,7 @@ def test_layout_cues_need_lines_and_are_the_same_through_the_pipeline():
 def test_runtime_and_training_features_agree_on_corpus_documents(corpus):
     """classify() cuts words itself or takes the caller's tokens; both give the fields training used."""
     from policytext.classify.features import document_fields
-    from policytext.classify.train import read_labels
+    from policytext.training.train import read_labels
     from policytext.text.segment import segment
 
     docs = read_labels(LABELS)[::97]
@@ -341,7 +341,7 @@ def test_runtime_and_training_features_agree_on_corpus_documents(corpus):
 
 
 def test_relevance_threshold_comes_from_the_tuning_grid():
-    from policytext.classify.train import THRESHOLD_GRID
+    from policytext.training.train import THRESHOLD_GRID
 
     model = shipped_model()
     assert model.relevance_threshold in THRESHOLD_GRID
@@ -372,9 +372,9 @@ def test_relevance_follows_who_checks_and_topics_what_is_checked(title, text, re
 
 def test_real_page_scores_for_the_card(tmp_path):
     """`policytext train --real DIR` scores the model it has written on saved pages with a gold.jsonl."""
-    from policytext.classify.card import _real_pages
+    from policytext.training.card import _real_pages
     from policytext.classify.model import _shipped_dir
-    from policytext.classify.train import score_real_pages
+    from policytext.training.train import score_real_pages
 
     folder = tmp_path / "pages"
     folder.mkdir()

@@ -549,8 +549,13 @@ def test_reprocess_rebuilds_the_same_records_without_fetching(site, tmp_path, ca
     site.close()  # nothing to fetch from any more
     shutil.rmtree(data / "dataset")
     assert main(["reprocess", str(data)]) == 0
-    assert "reprocessed: 8 records" in capsys.readouterr().out
+    out = capsys.readouterr()
+    assert "reprocessed: 8 records" in out.out
+    progress = [line for line in out.err.splitlines() if "event=progress" in line]
+    assert progress and re.search(r"command=reprocess done=(\d+) total=\1$", progress[-1])
     assert comparable(data) == before
+    assert main(["reprocess", str(data), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
     listed = {p for _, p in State(data / "state.sqlite3", readonly=True).parts()}
     on_disk = {f"{p.parent.name}/{p.name}" for p in (data / "dataset").glob("*/*.parquet")}
     assert listed == on_disk and len(listed) == len({p.split("/")[0] for p in listed})

@@ -330,6 +330,23 @@ def test_fetch_obeys_robots_txt_for_its_user_agent(scripted):
     assert all(h.get("User-Agent") == "policytext-test" for _, h in server.requests)
 
 
+def test_robots_txt_wildcards_and_end_anchors(scripted):
+    """``*`` and ``$`` in robots.txt paths (RFC 9309), which the standard library's parser takes literally."""
+    robots = (b"User-agent: *\nDisallow: /*.pdf$\nDisallow: /draft*/\nAllow: /draft-public/\nCrawl-delay: 0\n")
+    server = scripted({"/robots.txt": [(200, {"Content-Type": "text/plain"}, robots)],
+                       "/files/a.pdf": [(200, {}, b"%PDF")], "/files/a.pdf.html": [(200, {}, b"<p>a</p>")],
+                       "/drafts/x.html": [(200, {}, b"<p>d</p>")],
+                       "/draft-public/y.html": [(200, {}, b"<p>y</p>")]})
+    fetcher, _ = _fetcher()
+    for path in ("/files/a.pdf", "/drafts/x.html"):
+        with pytest.raises(FetchFailure) as exc:
+            fetcher.get(server.base + path, POLICY)
+        assert exc.value.reason == "robots"
+    assert fetcher.get(server.base + "/files/a.pdf.html", POLICY).content == b"<p>a</p>"
+    assert fetcher.get(server.base + "/draft-public/y.html", POLICY).content == b"<p>y</p>"
+    assert [p for p, _ in server.requests] == ["/robots.txt", "/files/a.pdf.html", "/draft-public/y.html"]
+
+
 def test_an_unreachable_robots_txt_disallows_the_host(scripted):
     server = scripted({"/robots.txt": [(503, {}, b"")], "/a.html": [(200, {}, b"<p>a</p>")]})
     fetcher, _ = _fetcher()
@@ -622,3 +639,15 @@ def test_a_part_that_does_not_fit_on_the_disk_leaves_no_temporary_file(tmp_path)
     refused, left = done.stdout.splitlines()
     assert refused.startswith("refused:") and "No space left on device" in refused
     assert left == "[]"
+
+
+def test_dir_lock_is_exclusive_names_its_holder_and_is_released(tmp_path):
+    """The data directory's lock (filelock: flock on POSIX, a byte-range lock on Windows)."""
+    import os
+
+    from policytext.crawl.lock import DirLock, LockHeld
+
+    with DirLock(tmp_path):
+        with pytest.raises(LockHeld, match=rf"another crawl is running on .* \(pid {os.getpid()}\)"):
+            DirLock(tmp_path).acquire()
+    DirLock(tmp_path).acquire().release()  # released on exit: the next run takes it

@@ -27,6 +27,19 @@ def test_keywords_rank_domain_terms_high(method):
 
 
 @pytest.mark.parametrize("method", METHODS)
+def test_keywords_hold_no_piece_of_a_name(method):
+    """The segmenter cuts unknown names (孟庆丰 -> 孟 庆丰); the officials extractor knows the people."""
+    from policytext.text.segment import segment
+
+    text = ("县教育局召开春季开学督导工作会议。局长孟庆丰主持会议并讲话，副局长闫立新通报了督导检查情况。"
+            "孟庆丰强调，各学校要落实校园安全责任。记者 冯晓蕾")  # fictitious people
+    assert "庆丰" in segment(text)
+    words = [w for w, _ in keywords(text, k=50, method=method)]
+    assert words and not {"庆丰", "立新", "晓蕾", "孟庆丰", "闫立新", "冯晓蕾"} & set(words)
+    assert "校园" in words or "校园安全" in words
+
+
+@pytest.mark.parametrize("method", METHODS)
 def test_keywords_leave_out_stop_words_numbers_and_punctuation(method):
     words = [w for w, _ in keywords(SUPERVISION, k=100, method=method)]
     assert words

@@ -218,3 +218,22 @@ def test_names_before_their_office():
 def test_ordinary_words_after_surname_like_characters_are_nobody(text):
     found, _ = people(text)
     assert not found
+
+
+def test_function_words_are_cached_and_read_back_the_same(tmp_path):
+    """Read from jieba's dictionary once, then from the cache folder ($POLICYTEXT_CACHE)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json; from policytext.extractors.officials import _function_words; "
+            "print(json.dumps(_function_words(), sort_keys=True))")
+    env = dict(os.environ, POLICYTEXT_CACHE=str(tmp_path))
+    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    cached = list(tmp_path.glob("function-words-*.txt"))
+    assert len(cached) == 1
+    again = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    words = json.loads(first.stdout)
+    assert json.loads(again.stdout) == words
+    assert {"能够", "难以", "告诉"} <= set(words)

@@ -14,6 +14,7 @@ from policytext.cli import main
 from policytext.crawl.state import State
 from policytext.dataset import load_dataset, record_row, write_parts
 from policytext.errors import PolicytextWarning
+from policytext.labels import DATE_TYPE_NAMES_ZH, DOC_TYPE_NAMES_ZH, ROLE_NAMES_ZH, TOPIC_NAMES_ZH
 from policytext.tables import admin_level, normalize_name
 
 GOLD = Path(__file__).resolve().parents[1] / "corpora" / "gold"
@@ -196,7 +197,8 @@ def test_csv_has_a_bom_chinese_headers_and_readable_cells(dataset, tmp_path):
     assert list(back.columns) == ["记录编号", "姓名", "职务", "角色", "起始位置", "结束位置", "附件序号"]
     first = records["g1-01"]["officials"][0]
     row = back[(back["记录编号"] == "g1-01") & (back["姓名"] == first["name"])].iloc[0]
-    assert row["职务"] == "；".join(first["titles"]) and row["角色"] == "；".join(first["roles"])
+    assert row["职务"] == "；".join(first["titles"])
+    assert row["角色"] == "；".join(ROLE_NAMES_ZH[r] for r in first["roles"])  # label values in Chinese too
     assert (row["起始位置"], row["结束位置"]) == tuple(str(i) for i in first["span"])
     policytext.tables.to_csv(df, tmp_path / "all.csv")
     back = pd.read_csv(tmp_path / "all.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
@@ -221,13 +223,21 @@ def test_xlsx_round_trip_with_chinese_headers_and_sheet_names(dataset, tmp_path)
     for rid, record in records.items():
         assert main_sheet.at[rid, "标题"] == record["title"]
         assert main_sheet.at[rid, "发布日期"] == (record["publish_date"] or "")
-        assert main_sheet.at[rid, "督导主题"] == "；".join(record["topics"])
+        assert main_sheet.at[rid, "督导主题"] == "；".join(TOPIC_NAMES_ZH[t] for t in record["topics"])
+        assert main_sheet.at[rid, "文种"] == DOC_TYPE_NAMES_ZH[record["doc_type"]]
+        assert main_sheet.at[rid, "是否督导相关"] == ("是" if record["is_relevant"] else "否")
         assert main_sheet.at[rid, "县"] == ((record["region"] or {}).get("county") or "")
         assert main_sheet.at[rid, "正文"] == record["text"]
     officials = sheets["官员"]
     assert list(officials.columns) == ["记录编号", "姓名", "职务", "角色", "起始位置", "结束位置", "附件序号"]
     assert len(officials) == sum(len(r["officials"]) for r in records.values())
     assert len(sheets["督导主题"]) == sum(len(r["topics"]) for r in records.values())
+    assert set(sheets["日期"]["日期类型"]) <= set(DATE_TYPE_NAMES_ZH.values())
+    assert set(sheets["督导主题"]["督导主题"]) <= set(TOPIC_NAMES_ZH.values())
+    english = tmp_path / "english.xlsx"
+    policytext.tables.to_excel(policytext.tables.all_tables(df), english)
+    roles = pd.read_excel(english, sheet_name="officials", dtype=str, keep_default_na=False)["roles"]
+    assert set(roles.str.split("；").explode()) <= set(ROLE_NAMES_ZH)  # English keys stay the default
 
 
 def test_xlsx_keeps_the_english_headers_by_default_and_takes_a_single_frame(dataset, tmp_path):
@@ -275,6 +285,9 @@ def test_cli_exports_xlsx_with_every_table_and_csv_with_chinese_headers(dataset,
     back = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert {"记录编号", "标题", "发布机构", "发布日期", "文号", "索引号", "督导主题"} <= set(back.columns)
     assert json.loads(back.set_index("记录编号").at["g1-01", "官员"]) == records["g1-01"]["officials"]
+    assert back.set_index("记录编号").at["g1-01", "文种"] == DOC_TYPE_NAMES_ZH[records["g1-01"]["doc_type"]]
+    assert json.loads(back.set_index("记录编号").at["g1-01", "督导主题"]) == [
+        TOPIC_NAMES_ZH[t] for t in records["g1-01"]["topics"]]
     assert main(["export", str(data_dir), "--format", "jsonl", "--chinese-headers"]) == 1
     assert "csv and xlsx" in capsys.readouterr().err
 

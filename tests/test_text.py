@@ -33,6 +33,35 @@ def test_normalize_leaves_simplified_text_identical():
     assert normalize(raw) == raw
 
 
+def test_a_simplified_page_with_a_traditional_toggle_link_is_not_converted():
+    raw = (FIXTURES / "seeds" / "004_9e9440c0a04adba7.txt").read_text("utf-8")
+    page = "首页 | 简体 | 繁體 | 無障礙瀏覽 | 關於我們\n" + raw
+    out = normalize_report(page)
+    assert "converted_from_traditional" not in out.changes and out.text == page
+    assert "converted_from_traditional" in normalize_report(to_traditional(raw)).changes
+
+
+def test_simplified_chars_table_is_rebuilt_from_opencc():
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    done = subprocess.run([sys.executable, "scripts/build_simplified_chars.py", "--check"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_one_traditional_character_in_a_short_text_is_converted():
+    assert normalize_report("教育督導，ＡＢ").text == "教育督导，AB"
+
+
+def to_traditional(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
 def test_normalize_drops_spam_lines():
     out = normalize_report("督导工作会议召开。\n澳门新葡京娱乐城开户送彩金 www.example.invalid\n会议要求各校整改。")
     assert "葡京" not in out.text and "会议要求各校整改。" in out.text

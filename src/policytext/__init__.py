@@ -11,16 +11,15 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from .errors import (DatasetError, DecodingError, ExtractionError, FetchError, InputError, NotAnArticle,
-                     PolicytextError, PolicytextWarning, ResourceError)
+from ._version import __version__
+from .errors import (DatasetError, DecodingError, ExtractionError, FetchError, InputError, MissingDependency,
+                     NotAnArticle, PolicytextError, PolicytextWarning, ResourceError)
 from .record import Announcement, Attachment, DateMention, Official, Priority, Region, Staff
 
-__version__ = "0.1.0"
-
 __all__ = [
-    "Announcement", "Attachment", "DatasetError", "DateMention", "DecodingError", "ExtractionError", "FetchError", "InputError",
-    "NotAnArticle", "Official", "PolicytextError", "PolicytextWarning", "Priority", "Region",
-    "ResourceError", "Staff", "__version__", "extract", "extract_html", "extract_text", "normalize",
+    "Announcement", "Attachment", "DatasetError", "DateMention", "DecodingError", "ExtractionError", "FetchError",
+    "InputError", "MissingDependency", "NotAnArticle", "Official", "PolicytextError", "PolicytextWarning", "Priority",
+    "Region", "ResourceError", "Staff", "__version__", "extract", "extract_html", "extract_text", "normalize",
     "segment",
     "keywords", "nlp",
     "load_dataset", "iter_records",
@@ -29,11 +28,15 @@ __all__ = [
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:  # pragma: no cover
+    import os
     from collections.abc import Callable, Iterator, Mapping
-
-    from .page.attachments import AttachmentLink
+    from types import ModuleType
+    from typing import Any
 
     import pandas
+    from spacy.language import Language
+
+    from .page.attachments import AttachmentLink
 
 
 def extract_html(html: bytes | str, url: str | None = None, headers: "Mapping[str, str] | None" = None,
@@ -87,14 +90,14 @@ def normalize(text: str) -> str:
     return run(text)
 
 
-def load_dataset(data_dir) -> "pandas.DataFrame":
+def load_dataset(data_dir: "str | os.PathLike[str]") -> "pandas.DataFrame":
     """The dataset a crawl built in ``data_dir``: one row per announcement (see ``policytext crawl``)."""
     from .dataset import load_dataset as run
 
     return run(data_dir)
 
 
-def iter_records(data_dir) -> "Iterator[dict]":
+def iter_records(data_dir: "str | os.PathLike[str]") -> "Iterator[dict[str, Any]]":
     """The dataset of ``data_dir`` one record at a time, one part in memory at a time.
 
     For datasets too large for ``load_dataset``: yields the dicts that are its rows (same keys,
@@ -113,8 +116,12 @@ def keywords(text: str, k: int = 10, method: str = "tfidf") -> list[tuple[str, f
     return run(text, k, method)
 
 
-def nlp():
-    """The shared spaCy ``zh`` pipeline with policytext's segmenter and TITLE/ORG/DATE/PERSON entities."""
+def nlp() -> "Language":
+    """The shared spaCy ``zh`` pipeline with policytext's segmenter and TITLE/ORG/DATE/PERSON entities.
+
+    Needs the ``nlp`` extra (``pip install "policytext[nlp]"``); without spaCy it raises
+    ``MissingDependency``.
+    """
     from .text.nlp import nlp as build
 
     return build()
@@ -124,7 +131,7 @@ def nlp():
 _SUBMODULES = ("tables", "analysis")
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> "ModuleType":
     if name in _SUBMODULES:
         import importlib
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import fields
 from itertools import combinations
+from typing import Any
 
 import pandas as pd
 
@@ -63,7 +64,7 @@ def cooccurrence(df: pd.DataFrame, include_mentioned: bool = False) -> pd.DataFr
     people = tables.officials(df).dropna(subset=["name"])
     if not include_mentioned:
         people = people[people["roles"].fillna("") != "mentioned"]
-    pairs: dict[tuple[str, str], list] = {}
+    pairs: dict[tuple[str, str], list[Any]] = {}
     for rid, names in people.groupby("record_id", sort=False)["name"]:
         for pair in combinations(sorted(set(names)), 2):
             pairs.setdefault(pair, []).append(rid)
@@ -76,13 +77,15 @@ def keyword_trends(df: pd.DataFrame, words: list[str] | None = None, k: int = 10
     """How often words occur per period: columns period, word, count, record_count, share.
 
     ``words`` defaults to the ``k`` best keywords of all dated texts together
-    (``policytext.keywords``, TF-IDF against policytext's IDF table). A word is counted as a
+    (``policytext.keywords``, TF-IDF against policytext's IDF table; the records' officials and
+    staff are left out, as ``keywords`` leaves out the people it finds). A word is counted as a
     whole word of ``policytext.segment`` (a sequence of words when the segmenter splits it), so
     督导 does not count inside 督导室. ``count`` is its occurrences in the period, ``record_count``
     the records containing it, ``share`` that over the period's dated records: comparable
     between periods of different size. Every word has a row in every period with records.
     """
-    from . import normalize, segment
+    from .text.normalize import normalize
+    from .text.segment import segment
 
     if isinstance(k, bool) or not isinstance(k, int) or k < 0:
         raise InputError(f"k must be a non-negative int, not {k!r}")
@@ -92,18 +95,22 @@ def keyword_trends(df: pd.DataFrame, words: list[str] | None = None, k: int = 10
     period = _periods(df, freq)
     texts = [t if isinstance(t, str) else "" for t in (df["text"] if "text" in df.columns else [""] * len(df))]
     # Record texts are normalised already, so this is the cut policytext.keywords makes.
-    dated = [(p, segment(t) if t.strip() else []) for p, t in zip(period, texts) if not pd.isna(p)]
+    periods = list(period)
+    rows_dated = [i for i, p in enumerate(periods) if not pd.isna(p)]
+    dated = [(periods[i], segment(texts[i]) if texts[i].strip() else []) for i in rows_dated]
     if words is None:
         # policytext.keywords on all texts together, scored on the words already cut above.
-        from .text.keywords import _tfidf
+        from .text.keywords import _tfidf, without_names
 
-        scores = _tfidf([w for _, tokens in dated for w in tokens])
+        people = _people(df)
+        scores = _tfidf([w for i, (_, tokens) in zip(rows_dated, dated)
+                         for w in without_names(texts[i], tokens, people[i])])
         words = [w for w, _ in sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]]
     else:
         words = list(dict.fromkeys(normalize(w.strip()) for w in words))
     patterns = {w: tuple(segment(w)) or (w,) for w in words}
-    rows: dict[tuple, list[int]] = {}
-    per_period: Counter = Counter()
+    rows: dict[tuple[Any, str], list[int]] = {}
+    per_period: Counter[Any] = Counter()
     for p, tokens in dated:
         per_period[p] += 1
         unigrams = Counter(tokens)
@@ -127,7 +134,7 @@ def _periods(df: pd.DataFrame, freq: str) -> pd.Series:
     if "publish_date" not in df.columns or not len(df):
         return pd.Series([pd.NaT] * len(df), dtype=dtype)
     days = pd.to_datetime(pd.Series(list(df["publish_date"]), dtype=object), errors="coerce", format="ISO8601")
-    return days.dt.to_period(dtype.freq)
+    return days.dt.to_period(dtype.freq)  # type: ignore[arg-type]  # a PeriodDtype's own freq
 
 
 def _check_column(df: pd.DataFrame, name: str, argument: str) -> None:
@@ -143,3 +150,15 @@ def _check_column(df: pd.DataFrame, name: str, argument: str) -> None:
 def _count_sequence(tokens: list[str], pattern: tuple[str, ...]) -> int:
     n, first = len(pattern), pattern[0]
     return sum(1 for i, t in enumerate(tokens) if t == first and tuple(tokens[i:i + n]) == pattern)
+
+
+def _people(df: pd.DataFrame) -> list[list[str]]:
+    """The names of each record's officials and staff, row by row (what ``keywords`` leaves out)."""
+    out: list[list[str]] = [[] for _ in range(len(df))]
+    for column in ("officials", "staff"):
+        if column not in df.columns:
+            continue
+        for i, people in enumerate(df[column]):
+            if isinstance(people, (list, tuple)) or type(people).__name__ == "ndarray":
+                out[i] += [str(p["name"]) for p in people if isinstance(p, dict) and p.get("name")]
+    return out

@@ -24,10 +24,10 @@ import sqlite3
 import sys
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from .errors import DatasetError, PolicytextError
 
@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import pyarrow as pa
 
+T = TypeVar("T")
 DATASET = "dataset"
 STATE_FILE = "state.sqlite3"
 PART_RE = re.compile(r"^part-(\d+)-[0-9a-f]+\.parquet$")
@@ -94,7 +95,7 @@ def write_parts(data_dir: Path, rows: Iterable[dict[str, Any]], run_id: int) -> 
     Each file is complete and durable when this returns, but nothing reads it until the
     caller registers it in the crawl state.
     """
-    by_month: dict[str, list[dict]] = defaultdict(list)
+    by_month: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_month[row["publish_month"]].append(row)
     return _write_tables(data_dir, [(f"publish_month={m}", _table(by_month[m])) for m in sorted(by_month)], run_id)
@@ -114,7 +115,8 @@ def compact(data_dir: Path, parts: list[str], live: set[str], run_id: int) -> li
         by_month[parts[index].split("/")[0]].append(index)
     written: list[tuple[str, "pa.Table"]] = []
     for month in sorted(by_month):
-        tables, json_columns = [], set()
+        tables: list[Any] = []
+        json_columns: set[str] = set()
         for index in by_month[month]:
             table = _read_part(data_dir, parts[index])
             json_columns.update(_json_columns(table))
@@ -237,12 +239,12 @@ def _newest_rows(data_dir: Path, parts: list[str], live: set[str]) -> dict[int, 
     return {index: sorted(rows) for index, rows in keep.items()}
 
 
-def read_table(data_dir: str | os.PathLike) -> "pa.Table":
+def read_table(data_dir: str | os.PathLike[str]) -> "pa.Table":
     """The newest version of every live record, as one Arrow table (JSON columns still text)."""
     return _consistent(Path(data_dir), _latest)
 
 
-def _consistent(data_dir: Path, read):
+def _consistent(data_dir: Path, read: Callable[..., T]) -> T:
     """``read(data_dir, parts, live)`` on a snapshot of the state, again if a compaction replaced a
     part meanwhile; a part that is listed but gone without a change of the state is an error."""
     snapshot = _snapshot(data_dir)
@@ -264,7 +266,8 @@ def _latest(data_dir: Path, parts: list[str], live: set[str]) -> "pa.Table":
     # it: read several parts at once, each in one thread.
     with ThreadPoolExecutor(max_workers=4) as pool:
         read_parts = list(pool.map(lambda rel: _read_part(data_dir, rel), parts))
-    tables, json_columns = [], set()
+    tables: list[Any] = []
+    json_columns: set[str] = set()
     for table in read_parts:
         meta = (table.schema.metadata or {}).get(JSON_META, b"")
         json_columns.update(c for c in meta.decode().split(",") if c)
@@ -277,8 +280,8 @@ def _latest(data_dir: Path, parts: list[str], live: set[str]) -> "pa.Table":
     keep = sorted(last.values())
     table = table.take(pa.array(keep, pa.int64()))
     if "publish_date" in table.column_names:
-        keys = zip(table.column("publish_date").to_pylist(), table.column("url").to_pylist())
-        order = sorted(range(table.num_rows), key=lambda i, k=list(keys): (k[i][0] is None, k[i][0] or "", k[i][1] or ""))
+        keys = list(zip(table.column("publish_date").to_pylist(), table.column("url").to_pylist()))
+        order = sorted(range(table.num_rows), key=lambda i: (keys[i][0] is None, keys[i][0] or "", keys[i][1] or ""))
         table = table.take(pa.array(order, pa.int64()))
     table = _in_column_order(table)
     return table.replace_schema_metadata({JSON_META: ",".join(sorted(json_columns)).encode()})
@@ -291,7 +294,7 @@ def _in_column_order(table: "pa.Table") -> "pa.Table":
     return table.select(names)
 
 
-def iter_records(data_dir: str | os.PathLike) -> Iterator[dict[str, Any]]:
+def iter_records(data_dir: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
     """The dataset one record at a time, reading one part at a time: memory stays that of a part.
 
     Yields the dicts that ``load_dataset`` has as rows (the same keys, nested fields as lists
@@ -328,7 +331,7 @@ def _records(table: "pa.Table") -> Iterator[dict[str, Any]]:
             yield row
 
 
-def load_dataset(data_dir: str | os.PathLike) -> "pd.DataFrame":
+def load_dataset(data_dir: str | os.PathLike[str]) -> "pd.DataFrame":
     """The crawl's dataset as a DataFrame: one row per announcement, newest version of each.
 
     Columns: ``record_id``, ``url``, ``site``, ``also_published_at`` (other URLs carrying the
@@ -346,7 +349,7 @@ def _frame(table: "pa.Table") -> "pd.DataFrame":
     return pd.DataFrame(_decoded_columns(table), columns=table.column_names)
 
 
-def _decoded_columns(table: "pa.Table") -> dict[str, list]:
+def _decoded_columns(table: "pa.Table") -> dict[str, list[Any]]:
     """Every column as a Python list, JSON columns decoded: the values ``_records`` gives, column-wise.
 
     One ``json.loads`` per column (its texts joined into one JSON array) instead of one per
@@ -380,7 +383,7 @@ def _json_columns(table: "pa.Table") -> list[str]:
 EXPORT_FORMATS = ("jsonl", "csv", "xlsx")
 
 
-def export(data_dir: str | os.PathLike, fmt: str, out: str | os.PathLike | None = None,
+def export(data_dir: str | os.PathLike[str], fmt: str, out: str | os.PathLike[str] | None = None,
            chinese_headers: bool = False) -> tuple[str, int]:
     """Write the dataset as JSON lines, CSV or an Excel workbook; return (where, number of rows).
 
@@ -390,7 +393,8 @@ def export(data_dir: str | os.PathLike, fmt: str, out: str | os.PathLike | None 
     (``=HYPERLINK(…)``) starts with ``'`` (``tables.formula_safe``). The workbook holds the announcements as a flat
     sheet (region split into province, city, county, code and level) and one sheet per long
     table (officials, priorities, dates, staff, topics; see ``policytext.tables``).
-    ``chinese_headers`` writes the column headers of CSV and Excel in Chinese.
+    ``chinese_headers`` writes the column headers of CSV and Excel in Chinese, and the label values
+    in them too (doc_type, topics, roles, date types, yes/no: ``safety`` -> 校园安全).
     """
     if fmt not in EXPORT_FORMATS:
         raise PolicytextError(f"unknown export format {fmt!r} ({', '.join(EXPORT_FORMATS)})")
@@ -418,7 +422,7 @@ def export(data_dir: str | os.PathLike, fmt: str, out: str | os.PathLike | None 
     return str(out), count
 
 
-def _export_xlsx(table: "pa.Table", out: str | os.PathLike, chinese_headers: bool) -> tuple[str, int]:
+def _export_xlsx(table: "pa.Table", out: str | os.PathLike[str], chinese_headers: bool) -> tuple[str, int]:
     import io
 
     from .tables import all_tables, to_excel
@@ -442,7 +446,8 @@ def _export_xlsx(table: "pa.Table", out: str | os.PathLike, chinese_headers: boo
     return str(out), len(df)
 
 
-def _write(records: Iterable[dict], fmt: str, fh, columns: list[str], chinese_headers: bool = False) -> int:
+def _write(records: Iterable[dict[str, Any]], fmt: str, fh: IO[str], columns: list[str],
+           chinese_headers: bool = False) -> int:
     count = 0
     if fmt == "jsonl":
         for row in records:
@@ -451,11 +456,14 @@ def _write(records: Iterable[dict], fmt: str, fh, columns: list[str], chinese_he
         return count
     import csv
 
+    from .labels import value_zh
     from .tables import formula_safe, header_names
 
     writer = csv.writer(fh)
     writer.writerow(header_names(columns, chinese=chinese_headers))
     for row in records:
+        if chinese_headers:
+            row = {c: value_zh(c, row.get(c)) for c in columns}
         writer.writerow([formula_safe(_cell(row.get(c))) for c in columns])
         count += 1
     return count

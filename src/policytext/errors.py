@@ -5,6 +5,8 @@ article) are not errors: they end up in ``Announcement.warnings``.
 """
 from __future__ import annotations
 
+from typing import Any
+
 
 class PolicytextError(Exception):
     """Root of every error raised by policytext."""
@@ -29,7 +31,7 @@ class NotAnArticle(ExtractionError):
     returns a record with ``is_article`` false instead.
     """
 
-    def __init__(self, message: str, record=None):
+    def __init__(self, message: str, record: Any = None):
         super().__init__(message)
         self.record = record
 
@@ -50,6 +52,11 @@ class DatasetError(PolicytextError):
 
 class ResourceError(PolicytextError):
     """A shipped resource (dictionary, model, schema) is missing or unusable."""
+
+
+class MissingDependency(PolicytextError, ImportError):
+    """An optional part of policytext (``nlp()``, ``policytext train``) needs a package of an extra
+    that is not installed; the message names the extra."""
 
 
 class PolicytextWarning(UserWarning):

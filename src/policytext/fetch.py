@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from . import __version__
+from ._version import __version__
 from .errors import FetchError
 
 USER_AGENT = f"policytext/{__version__} (+research crawler; education-policy announcements)"
@@ -182,8 +182,28 @@ class HostThrottle:
             self._next[host] = max(self._next.get(host, 0.0), self._clock() + seconds)
 
 
+class RobotRules:
+    """One host's robots.txt, read by protego: RFC 9309 rules, with ``*`` and ``$`` in paths and the
+    longest matching rule winning (``urllib.robotparser`` takes both characters literally)."""
+
+    ALLOW_ALL = ""
+    DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
+
+    def __init__(self, text: str):
+        from protego import Protego
+
+        self._rules = Protego.parse(text)
+
+    def can_fetch(self, user_agent: str, url: str) -> bool:
+        return bool(self._rules.can_fetch(url, user_agent))
+
+    def crawl_delay(self, user_agent: str) -> float | None:
+        delay = self._rules.crawl_delay(user_agent)
+        return None if delay is None else float(delay)
+
+
 class RobotsCache:
-    """robots.txt per host, fetched once per Fetcher, read with the standard library's parser.
+    """robots.txt per host, fetched once per Fetcher, read by ``RobotRules``.
 
     As RFC 9309 says: a missing robots.txt (4xx) allows everything; an unreachable one
     (5xx, network error) disallows everything on that host for this run.
@@ -191,7 +211,7 @@ class RobotsCache:
 
     def __init__(self, fetcher: "Fetcher"):
         self._fetcher = fetcher
-        self._parsers: dict[str, object] = {}
+        self._parsers: dict[str, RobotRules] = {}
         self._unreachable: dict[str, str] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -207,14 +227,14 @@ class RobotsCache:
         failure = self._unreachable.get(host_key(url))
         if failure is not None:
             raise FetchFailure(f"robots.txt unreachable, not fetching {url}: {failure}", url, "robots_unreachable")
-        return parser.can_fetch(policy.user_agent, url)  # type: ignore[attr-defined]
+        return parser.can_fetch(policy.user_agent, url)
 
     def crawl_delay(self, url: str, policy: FetchPolicy) -> float:
         """The host's Crawl-delay for ``policy.user_agent``, at most ``policy.max_crawl_delay``."""
-        delay = self._parser(url, policy).crawl_delay(policy.user_agent)  # type: ignore[attr-defined]
+        delay = self._parser(url, policy).crawl_delay(policy.user_agent)
         return min(float(delay), policy.max_crawl_delay) if delay is not None else 0.0
 
-    def _parser(self, url: str, policy: FetchPolicy, allowed: Callable[[str], bool] | None = None):
+    def _parser(self, url: str, policy: FetchPolicy, allowed: Callable[[str], bool] | None = None) -> RobotRules:
         host = host_key(url)
         with self._guard:
             lock = self._locks.setdefault(host, threading.Lock())
@@ -223,12 +243,9 @@ class RobotsCache:
                 self._parsers[host] = self._load(url, policy, allowed)
             return self._parsers[host]
 
-    def _load(self, url: str, policy: FetchPolicy, allowed: Callable[[str], bool] | None):
-        from urllib.robotparser import RobotFileParser
-
+    def _load(self, url: str, policy: FetchPolicy, allowed: Callable[[str], bool] | None) -> RobotRules:
         parts = urlsplit(url)
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
-        parser = RobotFileParser(robots_url)
         try:
             result = self._fetcher.get(robots_url, policy, check_robots=False, page_types=None, allowed=allowed)
         except FetchFailure as exc:
@@ -236,14 +253,10 @@ class RobotsCache:
                 raise  # the page fails for this reason; it says nothing about the host's robots.txt
             status = exc.status_code or 0
             if 400 <= status < 500:
-                parser.allow_all = True
-            else:
-                parser.disallow_all = True
-                self._unreachable[host_key(url)] = exc.reason
-            return parser
-        text = result.content.decode("utf-8", errors="replace")
-        parser.parse(text.splitlines())
-        return parser
+                return RobotRules(RobotRules.ALLOW_ALL)
+            self._unreachable[host_key(url)] = exc.reason
+            return RobotRules(RobotRules.DISALLOW_ALL)
+        return RobotRules(result.content.decode("utf-8", errors="replace"))
 
 
 class _Watch:

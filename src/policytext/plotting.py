@@ -37,7 +37,7 @@ def cjk_font_path() -> Path:
     return Path(str(candidate))
 
 
-def use_cjk_font(font: str | os.PathLike | None = None) -> str:
+def use_cjk_font(font: str | os.PathLike[str] | None = None) -> str:
     """Make matplotlib draw Chinese text; return the font's family name.
 
     ``font`` is a .ttf/.otf file to use instead of the packaged Noto Sans SC. The font goes

@@ -30,7 +30,7 @@ class Priority:
     attachment: int | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Priority":
+    def from_dict(cls, d: dict[str, Any]) -> "Priority":
         return cls(text=d["text"], topic=d.get("topic"), span=_span(d.get("span")), attachment=d.get("attachment"))
 
 
@@ -43,7 +43,7 @@ class Official:
     attachment: int | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Official":
+    def from_dict(cls, d: dict[str, Any]) -> "Official":
         return cls(name=d["name"], titles=list(d.get("titles", [])),
                    roles=list(d.get("roles", [])), span=_span(d.get("span")), attachment=d.get("attachment"))
 
@@ -57,7 +57,7 @@ class Staff:
     span: Span | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Staff":
+    def from_dict(cls, d: dict[str, Any]) -> "Staff":
         return cls(name=d["name"], role=d["role"], span=_span(d.get("span")))
 
 
@@ -71,7 +71,7 @@ class DateMention:
     attachment: int | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> "DateMention":
+    def from_dict(cls, d: dict[str, Any]) -> "DateMention":
         return cls(text=d["text"], value=d.get("value"), type=d["type"],
                    granularity=d["granularity"], span=_span(d.get("span")), attachment=d.get("attachment"))
 
@@ -84,7 +84,7 @@ class Region:
     code: str | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Region":
+    def from_dict(cls, d: dict[str, Any]) -> "Region":
         return cls(**{k: d.get(k) for k in ("province", "city", "county", "code")})
 
 
@@ -107,7 +107,7 @@ class Attachment:
     doc_number: str | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Attachment":
+    def from_dict(cls, d: dict[str, Any]) -> "Attachment":
         return cls(url=d["url"], name=d.get("name") or "", type=d.get("type"), size=d.get("size"),
                    sha256=d.get("sha256"), text=d.get("text") or "", warnings=list(d.get("warnings") or []),
                    doc_number=d.get("doc_number"))
@@ -173,7 +173,7 @@ class Announcement:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
 
-def _listify_span(item: dict) -> dict:
+def _listify_span(item: dict[str, Any]) -> dict[str, Any]:
     if item.get("span") is not None:
         item["span"] = list(item["span"])
     if item.get("attachment", 0) is None:  # evidence in the record's text: the key is left out
@@ -185,4 +185,5 @@ def _listify_span(item: dict) -> dict:
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) every ``to_dict()`` output conforms to."""
     text = resources.files("policytext").joinpath("data/record.schema.json").read_text("utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema

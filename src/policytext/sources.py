@@ -21,17 +21,21 @@ MAX_FETCHED_ATTACHMENTS = 10
 DOCUMENT_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
-def extract_source(target: str, allow_private_addresses: bool = False) -> Announcement:
+def extract_source(target: str, allow_private_addresses: bool = False, url: str | None = None) -> Announcement:
     """Fetch a URL (see ``fetch_page`` for the address rule) or read a local file, then run the pipeline on it.
 
     A fetched page's attachments are fetched too (the first ``MAX_FETCHED_ATTACHMENTS``, under the
     same rules); a URL that serves a document (a PDF, a DOCX…) is read as the announcement itself.
+    ``url`` is the address a saved page was fetched from: its date and host region count as they
+    would had the page been fetched.
     """
     from .pipeline import extract_document, extract_html
 
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", target):
         from .fetch import fetch_page
 
+        if url is not None:
+            raise InputError(f"{target} is a URL; a page's own URL is given only for a saved page")
         result = fetch_page(target, allow_private_addresses=allow_private_addresses)
         if result.content.startswith(DOCUMENT_MAGIC):
             return extract_document(result.content, result.url, result.url)
@@ -49,7 +53,7 @@ def extract_source(target: str, allow_private_addresses: bool = False) -> Announ
         raise InputError(f"is a directory, not a file: {target}") from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
         raise InputError(f"cannot read {target}: {getattr(exc, 'strerror', None) or exc}") from None
-    return extract_bytes(data, suffix=path.suffix.lower())
+    return extract_bytes(data, suffix=path.suffix.lower(), url=url)
 
 
 def _fetched_attachments(allow_private_addresses: bool):

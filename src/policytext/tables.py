@@ -36,6 +36,7 @@ from typing import IO, Any
 import pandas as pd
 
 from .errors import PolicytextError, PolicytextWarning
+from .labels import VALUE_NAMES_ZH, value_zh
 
 SEPARATOR = "；"
 REGION_PARTS = ("province", "city", "county", "code")
@@ -182,12 +183,14 @@ def normalize_name(name: Any) -> str | None:
 
 
 # -- export -------------------------------------------------------------------------------------
-def to_csv(frame: pd.DataFrame, path: str | os.PathLike, chinese_headers: bool = False) -> None:
+def to_csv(frame: pd.DataFrame, path: str | os.PathLike[str], chinese_headers: bool = False) -> None:
     """Write ``frame`` as CSV in UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese.
 
     Lists of strings become ``；``-joined text, dicts and lists of dicts JSON text, periods their label.
     Text that a spreadsheet would run as a formula gets a leading ``'`` (see ``formula_safe``).
     """
+    if chinese_headers:
+        frame = chinese_values(frame)
     out = frame.map(lambda v: formula_safe(_csv_cell(v))) if len(frame.columns) else frame
     out = out.set_axis(header_names(frame.columns, chinese_headers), axis=1)
     try:
@@ -196,14 +199,15 @@ def to_csv(frame: pd.DataFrame, path: str | os.PathLike, chinese_headers: bool =
         raise PolicytextError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def to_excel(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | os.PathLike | IO[bytes],
+def to_excel(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | os.PathLike[str] | IO[bytes],
              chinese_headers: bool = False) -> None:
     """Write one frame, or several as one sheet each (``{"officials": ..., ...}``), to an .xlsx file.
 
     Cells hold readable text: lists joined with ``；``, dicts as JSON. Excel refuses cells longer
     than 32,767 characters, so longer values (a very long ``text``) are cut to that length, ending
     in ``…``, with a ``PolicytextWarning`` saying how many; control characters Excel cannot store
-    are dropped. With ``chinese_headers`` the headers and the known sheet names are in Chinese.
+    are dropped. With ``chinese_headers`` the headers, the known sheet names and the label values
+    (``safety`` -> 校园安全, ``mentioned`` -> 提及, true -> 是) are in Chinese.
     Needs ``openpyxl``.
     """
     try:
@@ -221,6 +225,8 @@ def to_excel(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | os.P
     for name, frame in sheets.items():
         if len(frame) + 1 > EXCEL_MAX_ROWS:
             raise PolicytextError(f"{name}: {len(frame)} rows do not fit in one Excel sheet; write CSV instead")
+        if chinese_headers:
+            frame = chinese_values(frame)
         sheet = book.create_sheet(_sheet_name(name, chinese_headers, set(book.sheetnames)))
         sheet.freeze_panes = "A2"
         header = []
@@ -261,14 +267,25 @@ def formula_safe(value: Any) -> Any:
     return "'" + value if looks_like_formula(value) else value
 
 
+def chinese_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with label values in Chinese (``safety`` -> 校园安全, ``mentioned`` -> 提及,
+    true -> 是) in the columns that hold labels (``labels.VALUE_NAMES_ZH``); nested fields stay as they are."""
+    out = frame.copy()
+    for column in frame.columns:
+        if str(column) in VALUE_NAMES_ZH:
+            out[column] = frame[column].map(lambda v, c=str(column): value_zh(c, v)).astype(object)
+    return out
+
+
 def header_names(columns: Iterable[Any], chinese: bool) -> list[str]:
     """Column headers for an export: the Chinese ones of ``HEADERS_ZH`` when asked, else as they are."""
     return [HEADERS_ZH.get(str(c), str(c)) if chinese else str(c) for c in columns]
 
 
 # -- internals --------------------------------------------------------------------------------------
-def _long(df: pd.DataFrame, field: str, columns: list[str], values: Callable[[dict], tuple]) -> pd.DataFrame:
-    rows = []
+def _long(df: pd.DataFrame, field: str, columns: list[str],
+          values: Callable[[Mapping[str, Any]], tuple[Any, ...]]) -> pd.DataFrame:
+    rows: list[tuple[Any, ...]] = []
     for rid, items in zip(_ids(df), _column(df, field)):
         for item in _items(items):
             if isinstance(item, Mapping):
@@ -291,7 +308,7 @@ def _is_list(value: Any) -> bool:
     return isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray"
 
 
-def _items(value: Any) -> list:
+def _items(value: Any) -> list[Any]:
     return list(value) if _is_list(value) else []
 
 
@@ -311,7 +328,7 @@ def _span(span: Any) -> tuple[int | None, int | None]:
     return None, None
 
 
-def _region_columns(regions: list[Mapping | None]) -> dict[str, list]:
+def _region_columns(regions: list[Mapping[str, Any] | None]) -> dict[str, list[Any]]:
     columns = {part: [r.get(part) if r else None for r in regions] for part in REGION_PARTS}
     columns["level"] = [admin_level(r) for r in regions]
     return columns

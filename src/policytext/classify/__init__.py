@@ -1,6 +1,6 @@
 """Document type, supervision topics and relevance, from classifiers trained on ``corpora/labels``.
 
-``policytext train`` fits the scikit-learn pipelines (``pipelines.py``, ``train.py``) and exports
+``policytext train`` fits the scikit-learn pipelines (``policytext.training``) and exports
 them to a numpy form that ships inside the package; ``classify`` predicts from that form
 (``model.py``) so that extracting a page never imports scikit-learn.
 """

@@ -25,7 +25,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
+from .._version import __version__
 from ..errors import ResourceError
 from .cues import cue_fingerprint
 from .features import FIELDS, document_fields

@@ -15,8 +15,9 @@ COMMANDS = ("crawl", "export", "reprocess")
 EXIT_INCOMPLETE, EXIT_NOTHING_FETCHED, EXIT_LOCKED, EXIT_INTERRUPTED = 1, 3, 75, 130
 
 
-def add_parsers(sub) -> None:
-    cr = sub.add_parser("crawl", help="crawl the sites of SITES.toml into a data directory",
+def add_parsers(sub, common: argparse.ArgumentParser) -> None:
+    """The three commands, each with the program's -q/-v/--debug (``common``)."""
+    cr = sub.add_parser("crawl", parents=[common], help="crawl the sites of SITES.toml into a data directory",
                         description="Fetch new and changed announcements of every site in SITES.toml and "
                                     "add them to the dataset in DIR (incremental, resumable, locked).")
     cr.add_argument("--sites", required=True, metavar="SITES.toml", help="site profiles (TOML)")
@@ -24,23 +25,20 @@ def add_parsers(sub) -> None:
     cr.add_argument("--max-pages", type=_positive_int, metavar="N", help="page budget per site for this run")
     cr.add_argument("--delay", type=_non_negative, metavar="SECONDS",
                     help="minimum delay between requests to one host (overrides SITES.toml)")
-    cr.add_argument("--debug", action="store_true", help="show the traceback on errors")
 
-    ex = sub.add_parser("export", help="write the dataset as JSON lines, CSV or an Excel workbook",
+    ex = sub.add_parser("export", parents=[common], help="write the dataset as JSON lines, CSV or an Excel workbook",
                         description="Write the dataset of DIR as flat files (one row per announcement); "
                                     "xlsx adds one sheet per long table (officials, priorities, dates, "
                                     "staff, topics).")
     ex.add_argument("data", metavar="DIR", help="data directory of a crawl")
     ex.add_argument("--format", choices=("jsonl", "csv", "xlsx"), default="jsonl", help="output format")
     ex.add_argument("--out", metavar="PATH", help="output file (default DIR/exports/announcements.FORMAT; - for stdout)")
-    ex.add_argument("--chinese-headers", action="store_true", help="column headers in Chinese (csv and xlsx)")
-    ex.add_argument("--debug", action="store_true", help="show the traceback on errors")
+    ex.add_argument("--chinese-headers", action="store_true", help="column headers and label values (doc_type, topics, roles …) in Chinese (csv and xlsx)")
 
-    re_ = sub.add_parser("reprocess", help="rebuild every record from the stored raw responses",
+    re_ = sub.add_parser("reprocess", parents=[common], help="rebuild every record from the stored raw responses",
                          description="Rebuild every record of DIR from its stored raw responses with the "
                                      "current extractor, without fetching anything.")
     re_.add_argument("data", metavar="DIR", help="data directory of a crawl")
-    re_.add_argument("--debug", action="store_true", help="show the traceback on errors")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,10 +47,10 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "export":
         return _export(args)
     from .reprocess import reprocess
-    from .report import reporting
+    from .report import page_progress, reporting
 
-    with reporting():
-        result = reprocess(args.data)
+    with reporting(verbosity=args.verbosity) as bar:
+        result = reprocess(args.data, progress=page_progress(bar, "reprocess"))
     print(f"reprocessed: {result.records} records from {result.counts.new + result.counts.linked} article pages "
           f"({result.counts.linked} linked as reprints, {result.counts.not_article} not articles, "
           f"{result.counts.failed} failed) in {result.seconds:.1f} s")
@@ -75,11 +73,13 @@ def _export(args: argparse.Namespace) -> int:
         warnings.simplefilter("always", PolicytextWarning)
         where, count = export(args.data, args.format, args.out, chinese_headers=args.chinese_headers)
     for w in caught:  # ours as one line each, like errors; anything else as Python shows it
+        if args.verbosity < 0:
+            continue
         if issubclass(w.category, PolicytextWarning):
             print(f"policytext: warning: {w.message}", file=sys.stderr)
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
-    if where != "-":
+    if where != "-" and args.verbosity >= 0:
         print(f"wrote {count} announcements to {where}", file=sys.stderr)
     return 0
 
@@ -92,7 +92,7 @@ def _crawl(args: argparse.Namespace) -> int:
 
     config = load_sites(args.sites).override(max_pages=args.max_pages, delay=args.delay)
     try:
-        with reporting() as bar:
+        with reporting(verbosity=args.verbosity) as bar:
             result = crawl(config, args.data, progress=bar)
     except LockHeld as exc:
         print(f"policytext: {exc}", file=sys.stderr)

@@ -99,6 +99,18 @@ class ProgressBar:
                       f"{queued} queued, {in_flight} in flight | {rate:.1f} pages/s")
         self.draw()
 
+    def show(self, line: str, force: bool = False) -> None:
+        """Any status line (reprocess, a batch of extractions), at most every ``interval`` seconds."""
+        now = time.monotonic()
+        if not force and now - self._last < self.interval:
+            return
+        self._last = now
+        self._line = line
+        self.draw()
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self._start
+
     def draw(self) -> None:
         if self._line:
             self.stream.write("\r\x1b[K" + self._line)
@@ -126,17 +138,22 @@ class _AboveBar(logging.StreamHandler):
 
 
 @contextmanager
-def reporting(stream: TextIO | None = None) -> Iterator[ProgressBar | None]:
-    """Progress bar and warnings on a terminal; every event as key=value lines otherwise."""
+def reporting(stream: TextIO | None = None, verbosity: int = 0) -> Iterator[ProgressBar | None]:
+    """Progress bar and warnings on a terminal; every event as key=value lines otherwise.
+
+    ``verbosity`` is the command line's: -1 (``--quiet``) errors only and no bar, 1 (``--verbose``)
+    every event on a terminal too, 2 (``--debug``) debug events as well.
+    """
     stream = stream or sys.stderr
     logger = logging.getLogger("policytext")
-    bar = ProgressBar(stream) if stream.isatty() else None
+    bar = ProgressBar(stream) if stream.isatty() and verbosity >= 0 else None
     handler: logging.Handler = _AboveBar(stream, bar) if bar else logging.StreamHandler(stream)
     handler.setFormatter(KeyValueFormatter())
-    handler.setLevel(logging.WARNING if bar else logging.INFO)
+    levels = {-1: logging.ERROR, 0: logging.WARNING if bar else logging.INFO, 1: logging.INFO, 2: logging.DEBUG}
+    handler.setLevel(levels[max(-1, min(2, verbosity))])
     level = logger.level
     logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    logger.setLevel(min(logging.INFO, handler.level))
     try:
         yield bar
     finally:
@@ -144,3 +161,14 @@ def reporting(stream: TextIO | None = None) -> Iterator[ProgressBar | None]:
             bar.finish()
         logger.removeHandler(handler)
         logger.setLevel(level)
+
+
+def page_progress(bar: ProgressBar | None, name: str, every: int = 500):
+    """A ``progress(done, total)`` callback: the bar on a terminal, else an event every ``every`` pages."""
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            rate = done / max(1e-6, bar.elapsed())
+            bar.show(f"{name} {done}/{total} pages | {rate:.1f} pages/s", force=done == total)
+        elif done % every == 0 or done == total:
+            event("progress", command=name, done=done, total=total)
+    return progress

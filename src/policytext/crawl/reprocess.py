@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,17 +37,18 @@ class ReprocessResult:
     seconds: float
 
 
-def reprocess(data_dir: str | os.PathLike) -> ReprocessResult:
+def reprocess(data_dir: str | os.PathLike, progress: Callable[[int, int], None] | None = None) -> ReprocessResult:
+    """Rebuild every record of ``data_dir``; ``progress(done, total)`` is called as each stored page is taken up."""
     data_dir = Path(data_dir)
     if not (data_dir / STATE_FILE).is_file():
         raise PolicytextError(f"{data_dir}: not a policytext data directory (no {STATE_FILE})")
     prepare(data_dir)
     with DirLock(data_dir):
         refuse_unaccounted_files(data_dir)
-        return _reprocess(data_dir)
+        return _reprocess(data_dir, progress or (lambda done, total: None))
 
 
-def _reprocess(data_dir: Path) -> ReprocessResult:
+def _reprocess(data_dir: Path, progress: Callable[[int, int], None]) -> ReprocessResult:
     from ..pipeline import extract_html
 
     started = time.monotonic()
@@ -65,7 +67,8 @@ def _reprocess(data_dir: Path) -> ReprocessResult:
         batch = Batch()
         linker = Linker(state, batch, ranks, lambda url: _reload(state, data_dir, url), frozen=frozen)
         written: list[tuple[str, int]] = []
-        for page in pages:
+        for done, page in enumerate(pages, 1):
+            progress(done, len(pages))
             url, site = page["url"], page["site"]
             if url in frozen:
                 continue

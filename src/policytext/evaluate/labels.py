@@ -54,7 +54,7 @@ def evaluate_labels(paths: list[str | Path], model=None) -> LabelScores:
     replaces the shipped classifier, as ``policytext train`` does to score what it has just built.
     """
     from ..classify import classify
-    from ..classify.train import read_labels
+    from ..training.labelled import read_labels
 
     scores = LabelScores()
     for path in map(Path, paths):

@@ -7,12 +7,15 @@ such as 进一步, 切实, 加强, 工作). TF-IDF weighs them with document fre
 policytext's own corpus (``data/idf.tsv``, rebuilt by ``scripts/build_idf.py``), so
 words every announcement of the field uses (教育, 督导) count for less than the ones
 that set a text apart (挂牌督导, 控辍保学). Words the corpus never saw get the table's
-median, as in jieba: an unseen word is as often a typo or a name as a key term.
+median, as in jieba: an unseen word is as often a typo or a name as a key term. People that
+the officials extractor finds (孟庆丰, a reporter's name) are no candidates: a name the segmenter
+cuts in two would otherwise give fragments such as 庆丰.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -56,7 +59,8 @@ def keywords(text: str, k: int = 10, method: str = "tfidf") -> list[tuple[str, f
     from .normalize import normalize
     from .segment import segment
 
-    words = segment(normalize(text))
+    text = normalize(text)
+    words = without_names(text, segment(text))
     scores = _tfidf(words) if method == "tfidf" else _textrank(words)
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
 
@@ -94,6 +98,31 @@ def idf_table() -> IdfTable:
         raise ResourceError(f"{IDF_RESOURCE} is empty; rebuild it with scripts/build_idf.py")
     values = sorted(idf.values())
     return IdfTable(idf, values[len(values) // 2], documents)
+
+
+def without_names(text: str, words: list[str], names: Iterable[str] | None = None) -> list[str]:
+    """``words`` (the cut of ``text``) with every mention of a person blanked out: the segmenter may
+    cut an unknown name in two (孟庆丰 -> 孟 庆丰), and half a name is no keyword. ``names`` are the
+    people of the text when known (a record's officials and staff); else the officials extractor finds them."""
+    starts, pos = [], 0
+    for word in words:
+        starts.append(pos)
+        pos += len(word)
+    if names is None:
+        from ..extractors.officials import find_officials
+
+        officials, staff = find_officials(text, set(starts))
+        names = [person.name for person in [*officials, *staff]]
+    names = {name for name in names if isinstance(name, str) and len(name) >= 2}
+    if not names:
+        return words
+    covered = bytearray(len(text))
+    for name in names:  # every mention, not only the first that the extractor reports
+        at = text.find(name)
+        while at >= 0:
+            covered[at:at + len(name)] = b"\x01" * len(name)
+            at = text.find(name, at + len(name))
+    return ["" if any(covered[start:start + len(word)]) else word for start, word in zip(starts, words)]
 
 
 def _candidates(words: list[str]) -> list[str | None]:

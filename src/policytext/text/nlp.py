@@ -25,6 +25,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from ..extractors.officials import TITLE_HEADS
+from ..extras import needs_extra
 from .segment import domain_entries, segment
 
 # Title heads that also name plain people or activities, not positions.
@@ -45,9 +46,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 @cache
 def nlp() -> "Language":
-    """The shared pipeline, built on first use: ``entity_ruler`` then ``policytext_mentions``."""
-    import spacy
-    from spacy.language import Language
+    """The shared pipeline, built on first use: ``entity_ruler`` then ``policytext_mentions``.
+
+    Needs spaCy (the ``nlp`` extra); without it, raises MissingDependency saying what to install.
+    """
+    with needs_extra("policytext.nlp()"):
+        import spacy
+        from spacy.language import Language
 
     pipeline = spacy.blank("zh")
     pipeline.tokenizer = JiebaTokenizer(pipeline.vocab)

@@ -94,16 +94,21 @@ def normalize_lines(lines: list[str]) -> tuple[list[str | None], list[str]]:
 
 
 def needs_simplification(text: str) -> bool:
-    """Cheap check: does the text contain characters only Traditional script uses?
+    """Cheap check: is the text in Traditional script?
 
-    Two such characters are enough; a short text needs only one.
+    Two characters only Traditional script uses are needed (one in a short text), and they must
+    outnumber the characters only Simplified script uses: a Simplified page whose menu links to
+    its 繁體 version, or quotes a Traditional name, stays as it is.
     """
     hits = 0
     for _ in _traditional_only().finditer(text):  # usually none, found by a scan in C
         hits += 1
         if hits >= 2:
-            return True
-    return hits == 1 and len(text) < 40
+            break
+    if hits == 0 or (hits == 1 and len(text) >= 40):
+        return False
+    traditional = len(_traditional_only().findall(text))
+    return traditional > len(_simplified_only().findall(text))
 
 
 def to_simplified(text: str) -> str:
@@ -136,6 +141,17 @@ def _t2s():
     import opencc
 
     return opencc.OpenCC("t2s")
+
+
+@cache
+def _simplified_only() -> re.Pattern:
+    """One character class: the GB2312 characters Traditional script writes otherwise (们, 这, 导),
+    shipped in ``data/simplified_chars.txt`` (``scripts/build_simplified_chars.py``)."""
+    from importlib import resources
+
+    text = resources.files("policytext").joinpath("data/simplified_chars.txt").read_text("utf-8")
+    chars = "".join(line.strip() for line in text.splitlines() if not line.startswith("#"))
+    return re.compile(f"[{chars}]" if chars else "(?!)")
 
 
 @cache

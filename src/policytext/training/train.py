@@ -22,15 +22,15 @@ import numpy as np
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, precision_score, recall_score
 from sklearn.model_selection import StratifiedGroupKFold
 
-from .. import __version__
+from .._version import __version__
+from ..classify.cues import cue_fingerprint
+from ..classify.features import FIELDS, document_fields
+from ..classify.model import MODEL_FORMAT, TASKS
 from ..errors import ResourceError
 from ..labels import DOC_TYPES, TOPICS
-from .cues import cue_fingerprint
-from .features import FIELDS, document_fields
-from .model import MODEL_FORMAT, TASKS
+from .labelled import REQUIRED_KEYS, read_labels
 from .pipelines import SEED, export_runtime, fit_pipelines, library_versions, save_pipelines, write_runtime
 
-REQUIRED_KEYS = ("id", "group", "title", "text", "doc_type", "topics", "is_relevant")
 THRESHOLD_GRID = tuple(round(0.1 + 0.025 * i, 3) for i in range(29))  # 0.1 .. 0.8
 TARGETS = {"doc_type_macro_f1": 0.90, "topics_micro_f1": 0.85, "topics_macro_f1": 0.75, "relevance_f1": 0.95}
 
@@ -57,36 +57,6 @@ class Corpus:
 
     def target(self, task: str) -> np.ndarray:
         return {"doc_type": self.doc_type, "topics": self.topics, "is_relevant": self.relevant}[task]
-
-
-def read_labels(folder: Path, ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
-    """The labelled documents of ``folder/*.jsonl``, checked against the label sets, sorted by id."""
-    files = sorted(Path(folder).glob("*.jsonl"))
-    if not files:
-        raise ResourceError(f"no labelled documents (*.jsonl) in {folder}")
-    docs, seen = [], set()
-    for path in files:
-        for lineno, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            where = f"{path.name} line {lineno}"
-            try:
-                doc = json.loads(line)
-            except ValueError as exc:
-                raise ResourceError(f"{where}: not JSON ({exc})") from None
-            missing = [key for key in REQUIRED_KEYS if key not in doc]
-            if missing:
-                raise ResourceError(f"{where}: missing {', '.join(missing)}")
-            if doc["doc_type"] not in DOC_TYPES or not set(doc["topics"]) <= set(TOPICS):
-                raise ResourceError(f"{where}: labels outside the record contract: {doc['doc_type']} {doc['topics']}")
-            if doc["id"] in seen:
-                raise ResourceError(f"{where}: duplicate id {doc['id']}")
-            seen.add(doc["id"])
-            docs.append(dict(doc, source=path.stem))
-    if ids is not None:
-        wanted = set(ids)
-        docs = [d for d in docs if d["id"] in wanted]
-    return sorted(docs, key=lambda d: d["id"])
 
 
 def build_corpus(docs: list[dict[str, Any]]) -> Corpus:
@@ -256,8 +226,8 @@ def train(labels: Path, models: Path, runtime: Path, *, n_splits: int = 5, evalu
 def score_real_pages(folder: Path | None, runtime: Path,
                      progress: Callable[[str], None] = lambda message: None) -> dict[str, Any]:
     """Scores of the model in ``runtime`` on a folder of real pages, or why there are none."""
+    from ..classify.model import Model
     from ..evaluate.labels import evaluate_labels
-    from .model import Model
 
     if folder is None:
         return {"folder": None, "status": "no folder of real pages was given (`policytext train --real DIR`)"}
@@ -287,7 +257,7 @@ def run_command(args) -> int:
     """``policytext train``: progress on stderr, the summary on stdout."""
     import sys
 
-    from .model import RUNTIME_RESOURCE
+    from ..classify.model import RUNTIME_RESOURCE
 
     labels, models = Path(args.labels), Path(args.models)
     if not labels.is_dir():

@@ -40,7 +40,7 @@ def model_card(docs: list[dict[str, Any]], corpus, meta: dict[str, Any], metrics
         "probabilities of a grouped cross-validation, so that it does not depend on the share of relevant "
         "documents in the corpus).",
         "",
-        "All three read the same features (`policytext/classify/pipelines.py`), text NFKC-normalised with digit "
+        "All three read the same features (`policytext/training/pipelines.py`), text NFKC-normalised with digit "
         "runs collapsed and words cut by `policytext.segment`:",
         "",
         _table(["block", "analyzer", "n-grams", "min_df", "weighting", "weight"], _blocks()),

@@ -1,7 +1,7 @@
 """The scikit-learn side: pipeline definitions, skops files, and the export to the numpy form.
 
 Only ``policytext train`` and the tests import this module; prediction at run time goes
-through ``model.py`` and never imports scikit-learn.
+through ``policytext.classify.model`` and never imports scikit-learn.
 
 All three pipelines share one feature definition (``feature_union``), so fitted on the same
 documents they share one vocabulary, and the exported runtime keeps a single copy of it.
@@ -20,9 +20,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 
+from ..classify.features import FIELDS
+from ..classify.model import MODEL_FORMAT, TASKS, check_provenance, major_minor, sha256_file
 from ..errors import ResourceError
-from .features import FIELDS
-from .model import MODEL_FORMAT, TASKS, check_provenance, major_minor, sha256_file
 
 SEED = 0
 META = "meta.json"
@@ -196,7 +196,7 @@ def export_runtime(pipelines: dict[str, Pipeline], meta: dict[str, Any]) -> tupl
 
 def write_runtime(runtime: dict[str, Any], arrays: dict[str, np.ndarray], folder: Path) -> None:
     """``classifier.npz`` (no pickles) and ``classifier.json`` that names the npz by hash."""
-    from .model import RUNTIME_ARRAYS, RUNTIME_JSON
+    from ..classify.model import RUNTIME_ARRAYS, RUNTIME_JSON
 
     folder.mkdir(parents=True, exist_ok=True)
     npz = folder / RUNTIME_ARRAYS
