@@ -99,9 +99,14 @@ class Linker:
         self._load = load
         self.frozen = set(frozen)
 
-    def ingest(self, url: str, site: str, record: "Announcement", fetched_at: str) -> str:
-        """Outcome for an article page already marked in the state: new, updated, unchanged or linked."""
-        page = page_state(url, record)
+    def ingest(self, url: str, site: str, record: "Announcement", fetched_at: str,
+               page: PageState | None = None) -> str:
+        """Outcome for an article page already marked in the state: new, updated, unchanged or linked.
+
+        ``page``: the page's fingerprints when they were computed where it was extracted (a Dask
+        worker, a Scrapy process); ``record`` then only needs ``to_dict()``.
+        """
+        page = page or page_state(url, record)
         known = self.state.url(url)
         stored = self.state.page(url)
         if stored == page and known is not None and known.record_id:
