@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: %(default)s)")
     tr.add_argument("--debug", action="store_true", help="show the traceback on errors")
 
-    from .crawl.commands import add_parsers as add_crawl_parsers  # crawl, export, reprocess
+    from .crawl.commands import add_parsers as add_crawl_parsers  # crawl, export, reprocess, ingest
     add_crawl_parsers(sub)
     return parser
 
@@ -87,7 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "train":
         from .classify.train import run_command
         return _run(lambda: run_command(args), args.debug)
-    if args.command in ("crawl", "export", "reprocess"):
+    if args.command == "crawl" and (args.engine == "scrapy") != bool(args.redis):
+        parser.error("--engine scrapy needs --redis URL, and --redis goes with --engine scrapy")
+    if args.command == "crawl" and args.job and args.engine != "scrapy":
+        parser.error("--job goes with --engine scrapy")
+    if args.command in ("crawl", "export", "reprocess", "ingest"):
         from .crawl.commands import run as run_crawl_command
         return _run(lambda: run_crawl_command(args), args.debug)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands

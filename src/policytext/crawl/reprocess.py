@@ -51,6 +51,9 @@ class Extraction(Protocol):
     def load(self, url: str) -> Any:
         """The record of a stored page, for a record whose primary page is not the one being linked."""
 
+    def finish(self) -> None:
+        """The new records are committed: drop whatever the extraction kept for a rerun."""
+
 
 ExtractionFactory = Callable[[State, Path, list, dict], Extraction]
 
@@ -87,6 +90,9 @@ class LocalExtraction:
 
     def load(self, url: str):
         return reload_stored(self.state, self.data_dir, url)
+
+    def finish(self) -> None:
+        pass
 
 
 def reprocess(data_dir: str | os.PathLike, extraction: ExtractionFactory = LocalExtraction) -> ReprocessResult:
@@ -150,6 +156,7 @@ def _reprocess(data_dir: Path, extraction: ExtractionFactory) -> ReprocessResult
         state.set_current_version()
         records = len(state.live_ids())
         state.commit()
+        source.finish()
         status = "partial" if frozen else "complete"
     finally:
         state.rollback()

@@ -118,7 +118,7 @@ class Crawl:
             for site in self.config.sites:
                 done = not self.stopping and site.name not in self.incomplete
                 state.set_site(site.name, done, self.run_id, site.rank, site.encoding)
-            self._compact_if_needed()
+            compact_if_needed(state, self.data_dir, self.run_id)
         finally:
             state.rollback()
             self.fetcher.close()
@@ -269,7 +269,8 @@ class Crawl:
                          f"{exc.__class__.__name__}: {exc}")
             return
         fetched_at = now()
-        values = {"etag": _header(result.headers, "ETag"), "last_modified": _header(result.headers, "Last-Modified"),
+        values = {"etag": header_value(result.headers, "ETag"),
+                  "last_modified": header_value(result.headers, "Last-Modified"),
                   "http_status": result.status_code, "last_fetched": fetched_at}
         if not record.is_article:
             reason = next((w for w in record.warnings if w.startswith("not_article")), "not_article")
@@ -309,11 +310,14 @@ class Crawl:
             self.state.begin()
         event("checkpoint", run=self.run_id, rows=len(rows), parts=len(parts))
 
-    def _compact_if_needed(self) -> None:
-        parts = [p for _, p in self.state.parts()]
-        months = len({p.split("/")[0] for p in parts})
-        if len(parts) > max(COMPACT_AFTER, COMPACT_FACTOR * months):
-            replace_with_compacted(self.state, self.data_dir, parts, self.run_id)
+
+def compact_if_needed(state: State, data_dir: Path, run_id: int) -> None:
+    """Compact the dataset when parts have piled up (more than COMPACT_AFTER, and more than
+    COMPACT_FACTOR per month)."""
+    parts = [p for _, p in state.parts()]
+    months = len({p.split("/")[0] for p in parts})
+    if len(parts) > max(COMPACT_AFTER, COMPACT_FACTOR * months):
+        replace_with_compacted(state, data_dir, parts, run_id)
 
 
 def replace_with_compacted(state: State, data_dir: Path, parts: list[str], run_id: int) -> int:
@@ -362,7 +366,8 @@ def _validators(known: UrlState) -> dict[str, str]:
     return {k: v for k, v in (("etag", known.etag), ("last_modified", known.last_modified)) if v}
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+def header_value(headers: Mapping[str, str], name: str) -> str | None:
+    """A header by name, whatever its case."""
     lowered = name.lower()
     return next((v for k, v in headers.items() if k.lower() == lowered), None)
 
