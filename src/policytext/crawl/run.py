@@ -228,7 +228,7 @@ class Crawl:
         self.state.mark(item.url, site.name, "list", "done", self.run_id, http_status=result.status_code,
                         last_fetched=now(), reason=None)
         fresh, queued, lists = 0, 0, []
-        for link in page_links(_decode(result, site), canonical_url(result.url)):
+        for link in page_links(page_source(result.content, result.headers, site.encoding), canonical_url(result.url)):
             kind = site.kind(link)
             if kind == "list":
                 lists.append(link)
@@ -372,13 +372,14 @@ def header_value(headers: Mapping[str, str], name: str) -> str | None:
     return next((v for k, v in headers.items() if k.lower() == lowered), None)
 
 
-def _decode(result: FetchResult, site: SiteProfile) -> str:
+def page_source(content: bytes, headers: Mapping[str, str], encoding: str | None) -> str:
+    """A list page's text, to read its links from: decoded as an article would be, else as Latin-1."""
     from ..decode import decode_html
 
     try:
-        return decode_html(result.content, result.headers, site.encoding).text
+        return decode_html(content, headers, encoding).text
     except ExtractionError:
-        return result.content.decode("latin-1")
+        return content.decode("latin-1")
 
 
 @contextmanager

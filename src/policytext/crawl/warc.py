@@ -42,9 +42,13 @@ class ResponseEntry:
 
 
 class WarcWriter:
-    def __init__(self, directory: Path, run_id: int):
+    """``prefix`` names the files of a writer that is not a run of this machine's state (a Scrapy
+    crawler process): ``PREFIX-001.warc.gz``; else ``runNNNNNN-001.warc.gz``."""
+
+    def __init__(self, directory: Path, run_id: int, prefix: str | None = None):
         self.directory = directory
         self.run_id = run_id
+        self.prefix = prefix or f"run{run_id:06d}"
         self._seq = 0
         self._fh = None
         self._writer = None
@@ -89,7 +93,7 @@ class WarcWriter:
         self._seq += 1
         self.directory.mkdir(parents=True, exist_ok=True)
         while True:
-            self.name = f"run{self.run_id:06d}-{self._seq:03d}.warc.gz"
+            self.name = f"{self.prefix}-{self._seq:03d}.warc.gz"
             if not (self.directory / self.name).exists():
                 break
             self._seq += 1

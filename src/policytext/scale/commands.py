@@ -44,6 +44,6 @@ def ingest(args: argparse.Namespace) -> int:
 
 
 def crawl(args: argparse.Namespace) -> int:
-    from .scrapy.run import crawl as run_crawl
+    from .crawler.run import crawl as run_crawl
 
     return run_crawl(args)
