@@ -1,0 +1,203 @@
+"""The Scrapy engine: crawler processes sharing one frontier in a real redis-server, against a local
+site of 200 announcements served on 127.0.0.1 that counts every request it answers."""
+from __future__ import annotations
+
+import collections
+import importlib.util
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from policytext import load_dataset
+from policytext.cli import main
+
+from .conftest import ROOT
+
+pytest.importorskip("scrapy_redis", reason="Scrapy and scrapy-redis are not installed (pip install '.[scale]')")
+
+ARTICLES = 200
+PER_LIST = 20
+spec = importlib.util.spec_from_file_location("crawl_throughput", ROOT / "benchmarks" / "crawl_throughput.py")
+synthetic = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(synthetic)  # its deterministic county-bureau pages, fictitious people
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A redis-server of our own on a free port of 127.0.0.1, stopped after the module's tests."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server; .ci/run installs it)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder), "--save", "",
+                             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            assert proc.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+class Site:
+    """A county bureau's column: list pages of 20 links with a TRS pager, 200 article pages."""
+
+    def __init__(self, pause: float):
+        self.paths = {synthetic.article(i)[0]: i for i in range(ARTICLES)}
+        self.ordered = list(self.paths)
+        self.gets: collections.Counter = collections.Counter()
+        self.lock = threading.Lock()
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - http.server's naming
+                path = self.path.split("?")[0]
+                with site.lock:
+                    site.gets[path] += 1
+                if path == "/robots.txt":
+                    return self._send(b"User-agent: *\nDisallow: /admin/\n", "text/plain")
+                if path.startswith("/col/jydd/index"):
+                    k = 0 if path.endswith("index.html") else int(path.rsplit("_", 1)[1].split(".")[0])
+                    links = "".join(f'<li><a href="{p}">{site.paths[p]}</a></li>'
+                                    for p in site.ordered[k * PER_LIST:(k + 1) * PER_LIST])
+                    page = synthetic.LIST.format(items=links, pages=ARTICLES // PER_LIST, current=k)
+                    return self._send(page.encode("utf-8"))
+                if path in site.paths:
+                    time.sleep(pause)
+                    return self._send(synthetic.article(site.paths[path])[2])
+                self.send_error(404)
+
+            def _send(self, body: bytes, ctype: str = "text/html; charset=utf-8"):
+                self.send_response(200)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    @property
+    def netloc(self) -> str:
+        return f"127.0.0.1:{self.server.server_address[1]}"
+
+    def article_gets(self) -> collections.Counter:
+        with self.lock:
+            return collections.Counter({p: n for p, n in self.gets.items() if p in self.paths})
+
+    def sites_toml(self, path: Path, lease_seconds: float = 60) -> Path:
+        path.write_text(f"""
+user_agent = "policytext-test/1.0"
+checkpoint_every = 25
+lease_seconds = {lease_seconds}
+
+[[site]]
+name = "qingyuan-jyj"
+start_urls = ["http://{self.netloc}/col/jydd/index.html"]
+allowed_domains = ["{self.netloc}"]
+article_pattern = '/art_\\d+_\\d+\\.html$'
+list_pattern = '/col/jydd/index(_\\d+)?\\.html$'
+max_pages = 1000
+delay = 0
+allow_private_addresses = true
+""", encoding="utf-8")
+        return path
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def start_crawler(sites: Path, data: Path, redis_url: str, job: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.Popen([sys.executable, "-m", "policytext", "crawl", "--engine", "scrapy", "--redis", redis_url,
+                             "--job", job, "--sites", str(sites), "--data", str(data)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def finish(proc: subprocess.Popen) -> tuple[str, str]:
+    try:
+        out, err = proc.communicate(timeout=180)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 0, err[-3000:]
+    return out, err
+
+
+def stored_urls(data: Path) -> list[str]:
+    return list(load_dataset(data)["url"])
+
+
+def test_two_crawler_processes_collect_every_article_exactly_once(tmp_path, redis_url):
+    site = Site(pause=0.01)
+    try:
+        sites, data = site.sites_toml(tmp_path / "sites.toml"), tmp_path / "data"
+        crawlers = [start_crawler(sites, data, redis_url, "two") for _ in range(2)]
+        outputs = [finish(proc)[0] for proc in crawlers]
+        gets = site.article_gets()
+    finally:
+        site.close()
+    urls = stored_urls(data)
+    assert sorted(urls) == sorted(f"http://{site.netloc}{p}" for p in site.paths)  # all 200, once each
+    assert set(gets.values()) == {1} and len(gets) == ARTICLES  # each fetched by one crawler, once
+    spooled = [int(out.split("spooled ")[1].split(" ")[0]) for out in outputs]
+    assert sum(spooled) == ARTICLES and min(spooled) > 0, outputs  # both crawlers did part of the work
+    assert len({p.name.rsplit("-", 1)[0] for p in (data / "warc").glob("*.warc.gz")}) == 2
+
+
+def test_killing_one_crawler_mid_run_loses_nothing(tmp_path, redis_url):
+    site = Site(pause=0.02)
+    try:
+        sites, data = site.sites_toml(tmp_path / "sites.toml", lease_seconds=2), tmp_path / "data"
+        doomed, survivor = (start_crawler(sites, data, redis_url, "kill") for _ in range(2))
+        deadline = time.monotonic() + 120
+        while sum(site.article_gets().values()) < 60 and time.monotonic() < deadline:
+            assert doomed.poll() is None and survivor.poll() is None
+            time.sleep(0.02)
+        os.killpg(doomed.pid, signal.SIGKILL)  # mid-run: pages fetched but not yet committed die with it
+        doomed.communicate()
+        out, err = finish(survivor)
+        gets = site.article_gets()
+    finally:
+        site.close()
+    urls = stored_urls(data)
+    assert sorted(urls) == sorted(f"http://{site.netloc}{p}" for p in site.paths)  # nothing lost, nothing twice
+    assert len(gets) == ARTICLES
+    # The survivor took over the requests the dead crawler had claimed and not committed, and
+    # fetched again the pages it had fetched but not stored.
+    assert "event=taken_over" in err and max(gets.values()) == 2, out
+
+
+def test_scrapy_engine_reports_an_unreachable_redis_in_one_line(tmp_path, capsys):
+    sites = tmp_path / "sites.toml"
+    sites.write_text('[[site]]\nname = "a"\nstart_urls = ["http://127.0.0.1:9/"]\nallowed_domains = ["127.0.0.1:9"]\n'
+                     'article_pattern = "x"\nlist_pattern = "y"\nmax_pages = 1\ndelay = 0\n', encoding="utf-8")
+    code = main(["crawl", "--engine", "scrapy", "--redis", "redis://127.0.0.1:9/0", "--sites", str(sites),
+                 "--data", str(tmp_path / "data")])
+    assert code == 1
+    assert capsys.readouterr().err.startswith("policytext: cannot reach Redis at redis://127.0.0.1:9/0: ")
+    with pytest.raises(SystemExit) as usage:
+        main(["crawl", "--engine", "scrapy", "--sites", str(sites), "--data", str(tmp_path / "data")])
+    assert usage.value.code == 2
