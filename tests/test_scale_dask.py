@@ -127,14 +127,16 @@ def test_ingest_on_dask_gives_the_records_of_ingest_in_one_process(tmp_path, sch
     warc = corpus_warc(tmp_path / "in")
     single, on_dask = tmp_path / "single", tmp_path / "dask"
     assert main(["ingest", str(warc), "--data", str(single), "--domain", "gov.cn"]) == 0
+    shared = f"file://{tmp_path}/shared"  # any fsspec URL the workers can write: s3://bucket/prefix
     assert main(["ingest", str(warc), "--data", str(on_dask), "--domain", "gov.cn", "--scheduler", scheduler,
-                 "--batch", "7"]) == 0
+                 "--batch", "7", "--spool", shared]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("ingested 54 pages in ") and "in this process (1 tasks" in out[0]
     assert "on the Dask cluster" in out[1] and "(8 tasks" in out[1]
     # Of the six reprints, four are of articles; the other two reprint a list page and an error page.
     assert "new 39" in out[1] and "linked to existing records 4" in out[1] and "not articles 11" in out[1]
     assert jsonl(on_dask) == jsonl(single)
+    assert not list((tmp_path / "shared" / "jobs").iterdir())  # the job's spool is gone once it is linked
     records = jsonl(single).splitlines()
     assert len(records) == 39
     assert sum(b'"also_published_at": ["http://news.example.gov.cn/reprint/' in r for r in records) == 4

@@ -71,6 +71,9 @@ def add_engine_options(parser) -> None:
                        help="extract on a local Dask cluster of N worker processes")
     parser.add_argument("--batch", type=_positive_int, default=500, metavar="N",
                         help="stored responses per extraction task (default: %(default)s)")
+    parser.add_argument("--spool", metavar="URL",
+                        help="where the workers write their extracted pages: a folder or an fsspec URL that every "
+                             "worker can write, e.g. s3://bucket/prefix (default: DIR/spool)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ def reprocess(args: argparse.Namespace) -> int:
     from .reprocess import DistributedReprocess
 
     with runner(args.scheduler, args.workers) as where, reporting():
-        extraction = DistributedReprocess(where, args.batch)
+        extraction = DistributedReprocess(where, args.batch, args.spool)
         try:
             result = run_reprocess(args.data, extraction)
         except LockHeld as exc:
@@ -32,7 +32,8 @@ def ingest(args: argparse.Namespace) -> int:
 
     with runner(args.scheduler, args.workers) as where, reporting():
         try:
-            result = run_ingest(args.warcs, args.data, where, domains=args.domain, batch=args.batch)
+            result = run_ingest(args.warcs, args.data, where, domains=args.domain, batch=args.batch,
+                                spool_at=args.spool)
         except LockHeld as exc:
             print(f"policytext: {exc}", file=sys.stderr)
             return EXIT_LOCKED

@@ -45,18 +45,19 @@ class IngestResult:
 
 
 def ingest(warcs: Sequence[str], data_dir: str | os.PathLike, runner: Runner, domains: Sequence[str] = (),
-           batch: int = BATCH) -> IngestResult:
-    """Extract the HTML responses of ``warcs`` into the dataset of ``data_dir``, holding its lock."""
+           batch: int = BATCH, spool_at: str | None = None) -> IngestResult:
+    """Extract the HTML responses of ``warcs`` into the dataset of ``data_dir``, holding its lock;
+    the workers write their parts under ``spool_at`` (see ``jobs.Job``)."""
     locations = [_location(w) for w in warcs]
     domains = tuple(sorted({d.lower().strip(".") for d in domains if d.strip(".")}))
     data_dir = prepare(Path(data_dir))
     with DirLock(data_dir):
         refuse_unaccounted_files(data_dir)
-        return _ingest(locations, data_dir, runner, domains, batch)
+        return _ingest(locations, data_dir, runner, domains, batch, spool_at)
 
 
 def _ingest(locations: list[str], data_dir: Path, runner: Runner, domains: tuple[str, ...],
-            batch: int) -> IngestResult:
+            batch: int, spool_at: str | None) -> IngestResult:
     started = time.monotonic()
     state = State(data_dir / STATE_FILE)
     counts = Counts()
@@ -66,7 +67,7 @@ def _ingest(locations: list[str], data_dir: Path, runner: Runner, domains: tuple
     tasks: list = []
     try:
         remove_unlisted_parts(data_dir, [p for _, p in state.parts()])
-        job = Job(data_dir, "ingest", [*locations, "--domains", *domains, f"--batch {batch}"])
+        job = Job(data_dir, "ingest", [*locations, "--domains", *domains, f"--batch {batch}"], spool_at)
         job.start(state)
         for location, entries in zip(locations, runner.map(scan_task, [ScanTask(w, domains) for w in locations])):
             tasks += chunked(location, location, entries, batch, job.folder, len(tasks))

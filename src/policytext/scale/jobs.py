@@ -36,12 +36,17 @@ def code_fingerprint() -> str:
 
 
 class Job:
-    def __init__(self, data_dir: Path, command: str, inputs: Iterable[str]):
+    """``spool_at``: where workers write the job's parts (default DIR/spool; any fsspec URL every
+    worker can write, such as s3://bucket/prefix, for workers on other machines)."""
+
+    def __init__(self, data_dir: Path, command: str, inputs: Iterable[str], spool_at: str | None = None):
         digest = hashlib.sha1(f"{command}\n{code_fingerprint()}\n".encode())
         for item in inputs:
             digest.update(item.encode("utf-8", "surrogatepass") + b"\n")
         self.name = f"{command}-{digest.hexdigest()[:16]}"
-        self.root = storage.join(spool_root(data_dir), JOBS_DIR)
+        if spool_at and not storage.is_url(spool_at):
+            spool_at = str(Path(spool_at).resolve())  # the same path on every worker
+        self.root = storage.join(spool_at or spool_root(data_dir), JOBS_DIR)
         self.folder = storage.join(self.root, self.name)
 
     def start(self, state: State) -> None:

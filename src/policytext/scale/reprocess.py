@@ -27,22 +27,23 @@ BATCH = 500
 class DistributedReprocess:
     """The ``extraction`` argument of ``crawl.reprocess.reprocess`` that runs on ``runner``."""
 
-    def __init__(self, runner: Runner, batch: int = BATCH):
-        self.runner, self.batch = runner, batch
+    def __init__(self, runner: Runner, batch: int = BATCH, spool_at: str | None = None):
+        self.runner, self.batch, self.spool_at = runner, batch, spool_at
         self.tasks = self.reused = 0
 
     def __call__(self, state: State, data_dir: Path, pages: list, settings: dict) -> "SpoolExtraction":
-        extraction = SpoolExtraction(state, data_dir, pages, settings, self.runner, self.batch)
+        extraction = SpoolExtraction(state, data_dir, pages, settings, self.runner, self.batch, self.spool_at)
         self.tasks, self.reused = len(extraction.tasks), extraction.reused
         return extraction
 
 
 class SpoolExtraction:
-    def __init__(self, state: State, data_dir: Path, pages: list, settings: dict, runner: Runner, batch: int):
+    def __init__(self, state: State, data_dir: Path, pages: list, settings: dict, runner: Runner, batch: int,
+                 spool_at: str | None = None):
         self.state, self.data_dir = state, data_dir
         encoding = {p["url"]: settings.get(p["site"], (0, None))[1] for p in pages}
         self.job = Job(data_dir, "reprocess", (f"{p['url']}\t{p['warc_file']}\t{p['warc_offset']}\t{encoding[p['url']]}"
-                                               for p in pages))
+                                               for p in pages), spool_at)
         self.job.start(state)
         by_file: dict[str, list[Entry]] = defaultdict(list)
         for p in pages:
