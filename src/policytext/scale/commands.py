@@ -17,11 +17,7 @@ def reprocess(args: argparse.Namespace) -> int:
 
     with runner(args.scheduler, args.workers) as where, reporting():
         extraction = DistributedReprocess(where, args.batch, args.spool)
-        try:
-            result = run_reprocess(args.data, extraction)
-        except LockHeld as exc:
-            print(f"policytext: {exc}", file=sys.stderr)
-            return EXIT_LOCKED
+        result = run_reprocess(args.data, extraction)
     return reprocessed(result, f" {where.description} ({extraction.tasks} tasks, {extraction.reused} "
                                "done by an earlier run)")
 
