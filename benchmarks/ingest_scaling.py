@@ -3,7 +3,7 @@
 Usage: python benchmarks/ingest_scaling.py [--pages 20000] [--workers 1 2] [--batch 500]
 
 Builds one WARC file of ``--pages`` responses from the corpus pages (corpora/pages/**/*.html),
-each copy made a text of its own by a numbered clause of 60 random common characters at the
+each copy made a text of its own by a numbered clause of 150 random common characters at the
 start of each paragraph and of the title (so that copies are neither reprints of one another nor
 near duplicates that the linker has to compare), all copies of one corpus page on one host; then ingests it into a fresh data directory on a
 local cluster of each size in ``--workers`` (the cluster is started before the clock starts; the
@@ -42,7 +42,7 @@ def build_warc(folder: Path, pages: int) -> Path:
         rnd = random.Random(k)
 
         def clause(m, k=k, rnd=rnd, charset=charset):
-            return m.group(1) + f"{k}：{''.join(rnd.choices(COMMON, k=60))}。".encode(charset)
+            return m.group(1) + f"{k}：{''.join(rnd.choices(COMMON, k=150))}。".encode(charset)
 
         raw = TITLE_RE.sub(clause, PARAGRAPH_RE.sub(clause, raw), count=1)
         url = f"http://jyj{k % len(sources)}.example.gov.cn/art/{k}/{source.stem}.html"

@@ -149,7 +149,7 @@ def test_a_killed_ingest_keeps_what_it_linked_and_a_rerun_finishes_it(tmp_path, 
     data = tmp_path / "data"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     proc = subprocess.Popen([sys.executable, "-m", "policytext", "ingest", str(warc), "--data", str(data),
-                             "--batch", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             "--batch", "2", "--checkpoint-every", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     deadline = time.monotonic() + 120
     linked: set[str] = set()

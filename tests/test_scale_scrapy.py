@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -57,46 +57,21 @@ def redis_url(tmp_path_factory):
 
 
 class Site:
-    """A county bureau's column: list pages of 20 links with a TRS pager, 200 article pages."""
+    """A county bureau's column (the crawl benchmark's synthetic site): list pages of 20 links with a
+    TRS pager, 200 article pages; it counts the requests it answers."""
 
     def __init__(self, pause: float):
-        self.paths = {synthetic.article(i)[0]: i for i in range(ARTICLES)}
-        self.ordered = list(self.paths)
         self.gets: collections.Counter = collections.Counter()
         self.lock = threading.Lock()
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server's naming
-                path = self.path.split("?")[0]
-                with site.lock:
-                    site.gets[path] += 1
-                if path == "/robots.txt":
-                    return self._send(b"User-agent: *\nDisallow: /admin/\n", "text/plain")
-                if path.startswith("/col/jydd/index"):
-                    k = 0 if path.endswith("index.html") else int(path.rsplit("_", 1)[1].split(".")[0])
-                    links = "".join(f'<li><a href="{p}">{site.paths[p]}</a></li>'
-                                    for p in site.ordered[k * PER_LIST:(k + 1) * PER_LIST])
-                    page = synthetic.LIST.format(items=links, pages=ARTICLES // PER_LIST, current=k)
-                    return self._send(page.encode("utf-8"))
-                if path in site.paths:
-                    time.sleep(pause)
-                    return self._send(synthetic.article(site.paths[path])[2])
-                self.send_error(404)
-
-            def _send(self, body: bytes, ctype: str = "text/html; charset=utf-8"):
-                self.send_response(200)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        handler = synthetic.site_handler(ARTICLES, PER_LIST, seen=self._seen, pause=pause)
+        self.paths = handler.article_paths
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    def _seen(self, path: str) -> None:
+        with self.lock:
+            self.gets[path] += 1
 
     @property
     def netloc(self) -> str:

@@ -58,6 +58,8 @@ def add_parsers(sub) -> None:
     ing.add_argument("--data", required=True, metavar="DIR", help="data directory: state and dataset")
     ing.add_argument("--domain", action="append", default=[], metavar="SUFFIX",
                      help="keep only pages on this host or its subdomains (gov.cn, edu.cn); repeatable")
+    ing.add_argument("--checkpoint-every", type=_positive_int, default=5000, metavar="N",
+                     help="pages linked per commit of the dataset (default: %(default)s)")
     add_engine_options(ing)
     ing.add_argument("--debug", action="store_true", help="show the traceback on errors")
 

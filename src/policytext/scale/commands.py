@@ -29,7 +29,7 @@ def ingest(args: argparse.Namespace) -> int:
     with runner(args.scheduler, args.workers) as where, reporting():
         try:
             result = run_ingest(args.warcs, args.data, where, domains=args.domain, batch=args.batch,
-                                spool_at=args.spool)
+                                spool_at=args.spool, checkpoint_every=args.checkpoint_every)
         except LockHeld as exc:
             print(f"policytext: {exc}", file=sys.stderr)
             return EXIT_LOCKED

@@ -4,7 +4,8 @@ Each WARC file is scanned for its HTML responses (one task per file), the respon
 extracted in tasks of ``batch`` records (by Dask workers, or in this process), and each task's
 spool part is linked into the data directory as soon as the parts before it are: in task order,
 so the records do not depend on which worker finished first. A killed ingest keeps every part it
-linked; run the same command again and it extracts only what is missing.
+committed, and the spool parts it had not; run the same command again and it extracts only what
+is missing.
 
 The data directory's state refers to the raw responses where they are (the WARC files given, by
 absolute path or URL), so ``policytext reprocess`` can rebuild the records later while the files
@@ -28,7 +29,7 @@ from ..errors import PolicytextError
 from . import storage
 from .cluster import Runner
 from .jobs import Job
-from .link import SpoolLinker
+from .link import COMMIT_PAGES, SpoolLinker
 from .tasks import ScanTask, chunked, extract_task, scan_task
 
 BATCH = 500                 # records per extraction task
@@ -45,7 +46,7 @@ class IngestResult:
 
 
 def ingest(warcs: Sequence[str], data_dir: str | os.PathLike, runner: Runner, domains: Sequence[str] = (),
-           batch: int = BATCH, spool_at: str | None = None) -> IngestResult:
+           batch: int = BATCH, spool_at: str | None = None, checkpoint_every: int = COMMIT_PAGES) -> IngestResult:
     """Extract the HTML responses of ``warcs`` into the dataset of ``data_dir``, holding its lock;
     the workers write their parts under ``spool_at`` (see ``jobs.Job``)."""
     locations = [_location(w) for w in warcs]
@@ -53,11 +54,11 @@ def ingest(warcs: Sequence[str], data_dir: str | os.PathLike, runner: Runner, do
     data_dir = prepare(Path(data_dir))
     with DirLock(data_dir):
         refuse_unaccounted_files(data_dir)
-        return _ingest(locations, data_dir, runner, domains, batch, spool_at)
+        return _ingest(locations, data_dir, runner, domains, batch, spool_at, checkpoint_every)
 
 
 def _ingest(locations: list[str], data_dir: Path, runner: Runner, domains: tuple[str, ...],
-            batch: int, spool_at: str | None) -> IngestResult:
+            batch: int, spool_at: str | None, checkpoint_every: int) -> IngestResult:
     started = time.monotonic()
     state = State(data_dir / STATE_FILE)
     counts = Counts()
@@ -76,12 +77,13 @@ def _ingest(locations: list[str], data_dir: Path, runner: Runner, domains: tuple
         reused = len(done)
         event("ingest_start", run=run_id, files=len(locations), pages=pages, tasks=len(tasks), reused=reused,
               engine=runner.description)
-        linker = SpoolLinker(state, data_dir, run_id, counts)
+        linker = SpoolLinker(state, data_dir, run_id, counts, checkpoint_every)
         results = runner.map(extract_task, [t for t in tasks if t.out not in done])
         for task in tasks:
             if task.out not in done:
                 next(results)
             linker.link(task.out)
+        linker.commit()
         compact_if_needed(state, data_dir, run_id)
         job.finish(state)
         status = "complete"

@@ -1,13 +1,16 @@
 """Linking spool parts into a data directory: the single writer of its state and dataset.
 
-Pages extracted elsewhere (Dask tasks, Scrapy crawler processes) arrive as spool parts. Each part
-is linked in one transaction, as the crawl links the pages it fetched: the URLs' state, the
-records they join (the same linking rules, order-independent), the new dataset rows, and a note
-that the part is linked. A part is therefore linked completely or not at all, and never twice.
+Pages extracted elsewhere (Dask tasks, Scrapy crawler processes) arrive as spool parts, and are
+linked as the crawl links the pages it fetched: the URLs' state, the records they join (the same
+linking rules, order-independent), the new dataset rows, and a note of each part linked, all in
+one transaction per commit (every ``commit_pages`` pages or ``COMMIT_SECONDS``, like the crawl's
+checkpoints). A part is therefore linked completely or not at all, and never twice; what a
+killed process had not committed is linked again from its spool part.
 """
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,6 +21,8 @@ from ..crawl.reprocess import reload_stored
 from ..crawl.state import State
 from . import spool
 
+COMMIT_PAGES = 5000
+COMMIT_SECONDS = 60.0
 FAILURE_REASONS = {spool.FAILED: "extract", spool.UNREADABLE: "raw_unreadable"}
 STATUSES = {spool.ARTICLE: "done", spool.NOT_ARTICLE: "not_article"}
 
@@ -25,16 +30,22 @@ STATUSES = {spool.ARTICLE: "done", spool.NOT_ARTICLE: "not_article"}
 class SpoolLinker:
     """Links spool parts into ``state`` for run ``run_id``; the caller holds the data directory's lock."""
 
-    def __init__(self, state: State, data_dir: Path, run_id: int, counts: Counts):
+    def __init__(self, state: State, data_dir: Path, run_id: int, counts: Counts,
+                 commit_pages: int = COMMIT_PAGES):
         self.state, self.data_dir, self.run_id, self.counts = state, data_dir, run_id, counts
+        self.commit_pages = commit_pages
         ranks = {name: rank for name, (rank, _enc) in state.site_settings().items()}
         self.batch = Batch()
         self.linker = Linker(state, self.batch, ranks, self._load)
         self._records: dict[str, spool.SpooledRecord] = {}
+        self.linked = state.spooled()
+        self.uncommitted = 0
+        self.last_commit = time.monotonic()
 
     def link(self, location: str) -> int:
-        """Link one spool part unless it is linked already; return the pages linked."""
-        if location in self.state.spooled():
+        """Link one spool part unless it is linked already; return the pages linked. The part is
+        committed with the next ``commit()``, which this calls when enough work is waiting."""
+        if location in self.linked:
             return 0
         rows = spool.read(location)
         self._records = {r["url"]: spool.record_of(r) for r in rows if r["outcome"] == spool.ARTICLE}
@@ -42,17 +53,25 @@ class SpoolLinker:
         try:
             for row in rows:
                 self._page(row)
-            parts = write_parts(self.data_dir, self.batch.take(), self.run_id) if len(self.batch) else []
-            for rel, count in parts:
-                self.state.add_part(rel, self.run_id, count)
-            self.state.add_spooled(location, self.run_id, len(rows))
-            self.state.commit()
         finally:
-            self.state.rollback()
-            self.batch.take()
             self._records = {}
+        self.state.add_spooled(location, self.run_id, len(rows))
+        self.linked.add(location)
+        self.uncommitted += len(rows)
         event("linked", run=self.run_id, spool=location, pages=len(rows))
+        if self.uncommitted >= self.commit_pages or time.monotonic() - self.last_commit >= COMMIT_SECONDS:
+            self.commit()
         return len(rows)
+
+    def commit(self) -> None:
+        """Write the new rows as dataset parts and commit them with the state of their pages."""
+        parts = write_parts(self.data_dir, self.batch.take(), self.run_id) if len(self.batch) else []
+        for rel, count in parts:
+            self.state.add_part(rel, self.run_id, count)
+        self.state.commit()
+        event("checkpoint", run=self.run_id, pages=self.uncommitted, parts=len(parts))
+        self.uncommitted = 0
+        self.last_commit = time.monotonic()
 
     def _page(self, row: dict) -> None:
         url, outcome = row["url"], row["outcome"]

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..dataset import fsync_file
 from ..errors import PolicytextError
 from .extras import require
 
@@ -43,9 +44,9 @@ def write_table(location: str, table: "pa.Table") -> None:
         if not is_url(location):
             os.makedirs(head, exist_ok=True)
             pq.write_table(table, tmp, compression="zstd")
-            _fsync(tmp)
+            fsync_file(tmp)
             os.replace(tmp, location)
-            _fsync(head)
+            fsync_file(head)
             return
         fs, path = _fs(location)
         tmp_path = path.rpartition("/")[0] + f"/.{name}.tmp"
@@ -102,11 +103,3 @@ def remove(location: str) -> None:
     fs, path = _fs(location)
     if fs.exists(path):
         fs.rm(path, recursive=True)
-
-
-def _fsync(path: str) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

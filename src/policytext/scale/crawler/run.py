@@ -10,6 +10,7 @@ import time
 import uuid
 from pathlib import Path
 
+from ...crawl.commands import EXIT_INTERRUPTED
 from ...crawl.lock import DirLock, LockHeld
 from ...crawl.ownership import refuse_unaccounted_files
 from ...crawl.profiles import CrawlConfig, load_sites
@@ -49,7 +50,7 @@ def crawl(args: argparse.Namespace) -> int:
           f"article pages; linked {parts} spool parts: new {counts.new}, updated {counts.updated}, unchanged "
           f"{counts.unchanged}, linked to existing records {counts.linked}, not articles {counts.not_article}, "
           f"failed {counts.failed}")
-    return 0
+    return EXIT_INTERRUPTED if stats.get("finish_reason") == "shutdown" else 0
 
 
 def _run_scrapy(config: CrawlConfig, redis_url: str, job: str, crawler_id: str, data_dir: Path,
@@ -111,13 +112,14 @@ def link_crawl_spool(data_dir: Path, folder: str) -> tuple[Counts, int]:
         status = "failed"
         try:
             linker = SpoolLinker(state, data_dir, run_id, counts)
-            for name in storage.names(folder):
-                if name.endswith(".parquet") and not name.startswith("."):
-                    location = storage.join(folder, name)
-                    linker.link(location)
-                    storage.remove(location)
-                    state.drop_spooled(location)
-                    linked += 1
+            done = [storage.join(folder, name) for name in storage.names(folder)
+                    if name.endswith(".parquet") and not name.startswith(".")]
+            for location in done:
+                linked += bool(linker.link(location))
+            linker.commit()
+            for location in done:  # committed: the parts are no longer needed
+                storage.remove(location)
+                state.drop_spooled(location)
             compact_if_needed(state, data_dir, run_id)
             status = "complete"
         finally:
