@@ -149,8 +149,8 @@ def test_a_killed_ingest_keeps_what_it_linked_and_a_rerun_finishes_it(tmp_path, 
     data = tmp_path / "data"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     proc = subprocess.Popen([sys.executable, "-m", "policytext", "ingest", str(warc), "--data", str(data),
-                             "--batch", "2", "--checkpoint-every", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+                             "--batch", "2", "--checkpoint-every", "2"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
     linked: set[str] = set()
     while not linked and proc.poll() is None and time.monotonic() < deadline:
@@ -184,7 +184,8 @@ def test_ingest_reports_bad_input_in_one_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith(f"policytext: cannot read {not_warc} as a WARC file")
     assert main(["ingest", str(tmp_path / "nothing.warc.gz"), "--data", str(tmp_path / "data")]) == 1
-    assert capsys.readouterr().err.strip().splitlines()[-1] == f"policytext: {tmp_path / 'nothing.warc.gz'}: no such file"
+    missing = tmp_path / "nothing.warc.gz"
+    assert capsys.readouterr().err.strip().splitlines()[-1] == f"policytext: {missing}: no such file"
     assert main(["reprocess", str(tmp_path), "--scheduler", "tcp://127.0.0.1:9"]) == 1
     assert "policytext: cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
 
