@@ -168,19 +168,28 @@ def finish(proc: subprocess.Popen) -> tuple[str, str]:
     return out, err
 
 
+def stop(crawlers: list[subprocess.Popen]) -> None:
+    """Whatever happened in the test, no crawler outlives it."""
+    for proc in crawlers:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
 def stored_urls(data: Path) -> list[str]:
     return list(load_dataset(data)["url"])
 
 
 def test_two_crawler_processes_collect_every_article_exactly_once(tmp_path, redis_url):
     site = Site(pause=0.01, gate=TwoClaimants(redis_url, "two"))
+    sites, data = site.sites_toml(tmp_path / "sites.toml"), tmp_path / "data"
+    crawlers = [start_crawler(sites, data, redis_url, "two", tmp_path / "logs") for _ in range(2)]
     try:
-        sites, data = site.sites_toml(tmp_path / "sites.toml"), tmp_path / "data"
-        crawlers = [start_crawler(sites, data, redis_url, "two", tmp_path / "logs") for _ in range(2)]
         outputs = [finish(proc)[0] for proc in crawlers]
         gets = site.article_gets()
     finally:
         site.close()
+        stop(crawlers)
     urls = stored_urls(data)
     assert sorted(urls) == sorted(f"http://{site.netloc}{p}" for p in site.paths)  # all 200, once each
     assert set(gets.values()) == {1} and len(gets) == ARTICLES  # each fetched by one crawler, once
@@ -191,14 +200,18 @@ def test_two_crawler_processes_collect_every_article_exactly_once(tmp_path, redi
 
 def test_killing_one_crawler_mid_run_loses_nothing(tmp_path, redis_url):
     gate = TwoClaimants(redis_url, "kill")
-    site = Site(pause=0.02, gate=gate)
+    site = Site(pause=0.05, gate=gate)
+    sites, data = site.sites_toml(tmp_path / "sites.toml", lease_seconds=2), tmp_path / "data"
+    crawlers = [start_crawler(sites, data, redis_url, "kill", tmp_path / "logs") for _ in range(2)]
     try:
-        sites, data = site.sites_toml(tmp_path / "sites.toml", lease_seconds=2), tmp_path / "data"
-        doomed, survivor = (start_crawler(sites, data, redis_url, "kill", tmp_path / "logs") for _ in range(2))
         deadline = time.monotonic() + 120
-        while not (sum(site.article_gets().values()) >= 60 and site.articles_in(gate.claimed_by(doomed.pid))):
-            assert doomed.poll() is None and survivor.poll() is None and time.monotonic() < deadline
+        while True:  # a third of the way, kill the crawler holding the most claimed articles
+            holding = {proc.pid: site.articles_in(gate.claimed_by(proc.pid)) for proc in crawlers}
+            if sum(site.article_gets().values()) >= 60 and any(holding.values()):
+                break
+            assert all(proc.poll() is None for proc in crawlers) and time.monotonic() < deadline
             time.sleep(0.02)
+        doomed, survivor = sorted(crawlers, key=lambda proc: len(holding[proc.pid]), reverse=True)
         os.killpg(doomed.pid, signal.SIGKILL)  # mid-run, holding claims: its uncommitted pages die with it
         doomed.wait()
         lost = site.articles_in(gate.claimed_by(doomed.pid))  # read before the survivor hands them back
@@ -206,6 +219,7 @@ def test_killing_one_crawler_mid_run_loses_nothing(tmp_path, redis_url):
         gets = site.article_gets()
     finally:
         site.close()
+        stop(crawlers)
     urls = stored_urls(data)
     assert sorted(urls) == sorted(f"http://{site.netloc}{p}" for p in site.paths)  # nothing lost, nothing twice
     assert len(gets) == ARTICLES and lost

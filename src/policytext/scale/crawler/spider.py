@@ -61,14 +61,16 @@ class ProfileSpider(scrapy.Spider):
         return self.sites[site].max_pages
 
     # -- responses ------------------------------------------------------------------------------
-    def parse_list(self, response):
+    def parse_list(self, response) -> None:
         site = self.sites[response.meta["site"]]
         for link in page_links(page_source(response.body, _headers(response), site.encoding),
                                canonical_url(response.url)):
             kind = site.kind(link)
             if kind:
-                yield self.request(link, site, kind)
-        # Every link above is in the shared queue once the generator gets here.
+                # In Redis before this call returns. Scrapy queues the requests a callback yields
+                # later, concurrently: a crawler killed after the release below but before then
+                # would lose them, as nobody fetches a released list page again.
+                self.crawler.engine.crawl(self.request(link, site, kind))
         self.release(response.meta)
         event("page", site=site.name, kind="list", url=response.url, outcome="list", http=response.status)
 
