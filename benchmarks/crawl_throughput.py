@@ -81,7 +81,9 @@ def article(i: int) -> tuple[str, str, bytes]:
     return f"/art/{year}/{m}/{d}/art_7_{i}.html", title, page
 
 
-def serve(port_out, pages: int, per_list: int) -> None:
+def site_handler(pages: int, per_list: int, seen=None, pause: float = 0.0):
+    """The request handler of the synthetic column: robots.txt, list pages with a TRS pager, and
+    ``pages`` articles. ``seen(path)`` is called for every request; articles wait ``pause`` seconds."""
     paths = {}
     for i in range(pages):
         path, _title, _page = article(i)
@@ -95,6 +97,8 @@ def serve(port_out, pages: int, per_list: int) -> None:
 
         def do_GET(self):  # noqa: N802
             path = self.path.split("?")[0]
+            if seen is not None:
+                seen(path)
             if path == "/robots.txt":
                 return self._send(200, b"User-agent: *\nDisallow: /admin/\n", "text/plain")
             if path.startswith("/col/jydd/index"):
@@ -103,6 +107,7 @@ def serve(port_out, pages: int, per_list: int) -> None:
                 items = "".join(f'<li><a href="../..{p}">第{paths[p]}期</a></li>' for p in chunk)
                 return self._send(200, LIST.format(items=items, pages=lists, current=k).encode("utf-8"))
             if path in paths:
+                time.sleep(pause)
                 return self._send(200, article(paths[path])[2])
             return self._send(404, b"<html><body>404</body></html>")
 
@@ -116,7 +121,12 @@ def serve(port_out, pages: int, per_list: int) -> None:
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    Handler.article_paths = paths
+    return Handler
+
+
+def serve(port_out, pages: int, per_list: int) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), site_handler(pages, per_list))
     server.daemon_threads = True
     port_out.put(server.server_address[1])
     server.serve_forever()

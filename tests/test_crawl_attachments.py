@@ -225,3 +225,22 @@ def test_a_dataset_written_before_attachments_loads_beside_a_new_one(tmp_path):
     frame = load_dataset(tmp_path).set_index("record_id")
     assert frame.loc["r1", "attachments"] is None
     assert frame.loc["r2", "attachments"][0]["name"] == "方案.pdf"
+
+
+def test_reprocess_on_dask_reads_the_same_archived_attachments(crawled, tmp_path):
+    pytest.importorskip("distributed", reason="Dask is not installed (pip install '.[scale]')")
+    import shutil
+
+    from policytext.dataset import export
+
+    data = crawled[3]
+    on_dask = tmp_path / "dask"
+    shutil.copytree(data, on_dask)
+    assert main(["reprocess", str(on_dask), "--workers", "2", "--batch", "1"]) == 0
+    exported = []
+    for folder in (data, on_dask):
+        out = tmp_path / f"{folder.name}.jsonl"
+        export(folder, "jsonl", out)
+        exported.append(out.read_bytes())
+    assert exported[0] == exported[1]
+    assert "郑海燕" in exported[1].decode("utf-8")

@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="folder of saved real pages with a gold.jsonl (as for `evaluate labels --corpus`): the new "
                          "model is scored on it and the model card reports those scores apart from the corpus ones")
 
-    from .crawl.commands import add_parsers as add_crawl_parsers  # crawl, export, reprocess
+    from .crawl.commands import add_parsers as add_crawl_parsers  # crawl, export, reprocess, ingest
     add_crawl_parsers(sub, common)
     return parser
 
@@ -120,7 +120,11 @@ def main(argv: list[str] | None = None) -> int:
         return _run(lambda: _evaluate(args), args.debug)
     if args.command == "train":
         return _run(lambda: _train(args), args.debug)
-    if args.command in ("crawl", "export", "reprocess"):
+    if args.command == "crawl" and (args.engine == "scrapy") != bool(args.redis):
+        parser.error("--engine scrapy needs --redis URL, and --redis goes with --engine scrapy")
+    if args.command == "crawl" and args.job and args.engine != "scrapy":
+        parser.error("--job goes with --engine scrapy")
+    if args.command in ("crawl", "export", "reprocess", "ingest"):
         from .crawl.commands import run as run_crawl_command
         return _run(lambda: run_crawl_command(args), args.debug)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands

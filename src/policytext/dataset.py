@@ -145,10 +145,10 @@ def _write_tables(data_dir: Path, tables: list[tuple[str, "pa.Table"]], run_id: 
             staged.append((tmp, folder / name, f"{partition}/{name}", table.num_rows))
             pq.write_table(table, tmp, compression="zstd")
         with ThreadPoolExecutor(max_workers=8) as pool:
-            list(pool.map(_fsync, [tmp for tmp, *_ in staged]))
+            list(pool.map(fsync_file, [tmp for tmp, *_ in staged]))
             for tmp, final, *_ in staged:
                 os.replace(tmp, final)
-            list(pool.map(_fsync, {final.parent for _, final, *_ in staged}))
+            list(pool.map(fsync_file, {final.parent for _, final, *_ in staged}))
     finally:  # a full disk leaves no half-written file behind
         for tmp, *_ in staged:
             tmp.unlink(missing_ok=True)
@@ -176,7 +176,8 @@ def remove_unlisted_parts(data_dir: Path, listed: Iterable[str]) -> int:
     return removed
 
 
-def _fsync(path: Path) -> None:
+def fsync_file(path: str | os.PathLike[str]) -> None:
+    """Make a file's (or a folder's) content durable."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

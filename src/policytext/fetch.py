@@ -571,3 +571,9 @@ def _private(url: str, refusal: str) -> FetchFailure:
 def _first_line(exc: BaseException) -> str:
     text = str(exc)
     return text.splitlines()[0] if text else exc.__class__.__name__
+
+
+def check_public_host(url: str) -> None:
+    """Raise FetchFailure (``private_address``) when the host of ``url`` resolves to an address that is
+    not public; for clients that connect without this module's checked connections (Scrapy)."""
+    _check_address(url)

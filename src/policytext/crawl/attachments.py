@@ -19,6 +19,9 @@ from .state import State, now
 from .warc import WARC_DIR, WarcWriter, read_response
 
 
+NOT_ARCHIVED = "not in the archive (fetched by no crawl)"
+
+
 class ArchivedAttachments:
     """Attachment bytes from the WARC snapshot, fetching what is not there yet when ``fetch`` is
     given as (fetcher, site, run id) and ``writer`` archives it.
@@ -40,7 +43,7 @@ class ArchivedAttachments:
                 self.writer.flush()
             return read_response(self.data_dir / WARC_DIR, known.warc_file, known.warc_offset or 0).content
         if self.fetcher is None:
-            raise PolicytextError("not in the archive (fetched by no crawl)")
+            raise PolicytextError(NOT_ARCHIVED)
         site = self.site
         if link.type is not None and link.type not in site.attachment_types:
             raise PolicytextError(f".{link.type} files are not in the site's attachment_types")

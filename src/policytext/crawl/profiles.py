@@ -15,7 +15,8 @@ from ..errors import PolicytextError
 from ..fetch import MAX_BYTES, USER_AGENT, FetchPolicy, host_key, url_address
 from ..documents import ATTACHMENT_TYPES
 
-CRAWL_KEYS = {"user_agent": str, "workers": int, "checkpoint_every": int, "stop_grace": (int, float)}
+CRAWL_KEYS = {"user_agent": str, "workers": int, "checkpoint_every": int, "stop_grace": (int, float),
+              "lease_seconds": (int, float)}
 SITE_KEYS = {
     "name": str, "start_urls": list, "allowed_domains": list, "article_pattern": str, "list_pattern": str,
     "max_pages": int, "delay": (int, float), "encoding": str, "user_agent": str, "revisit_days": (int, float),
@@ -27,6 +28,7 @@ SITE_KEYS = {
 FLOAT_KEYS = {"delay", "connect_timeout", "read_timeout", "total_timeout", "backoff", "max_backoff",
               "max_crawl_delay"}
 STOP_GRACE = 5.0  # seconds a stopped crawl lets the requests in flight finish before it cuts them
+LEASE_SECONDS = 60.0  # scrapy engine: a crawler silent this long is taken for dead and its claims handed on
 HOST_PORT_RE = re.compile(r"^(\[[^\]]*\]|[^:\[\]]+):\d+$")
 REQUIRED = ("name", "start_urls", "allowed_domains", "article_pattern", "list_pattern", "max_pages", "delay")
 
@@ -78,6 +80,7 @@ class CrawlConfig:
     checkpoint_every: int = 500
     source: str = field(default="", compare=False)
     stop_grace: float = STOP_GRACE
+    lease_seconds: float = LEASE_SECONDS
 
     def override(self, max_pages: int | None = None, delay: float | None = None) -> "CrawlConfig":
         """The same config with command-line limits applied to every site."""
@@ -150,7 +153,10 @@ def parse_sites(data: dict, source: str = "SITES.toml") -> CrawlConfig:
         raise SitesError(f"{source}: checkpoint_every must be at least 1")
     if stop_grace < 0:
         raise SitesError(f"{source}: stop_grace must not be negative")
-    return CrawlConfig(tuple(sites), user_agent, workers, checkpoint, source, stop_grace)
+    lease = float(crawl.get("lease_seconds", LEASE_SECONDS))
+    if lease <= 0:
+        raise SitesError(f"{source}: lease_seconds must be positive")
+    return CrawlConfig(tuple(sites), user_agent, workers, checkpoint, source, stop_grace, lease)
 
 
 def _site(table: dict, rank: int, user_agent: str, source: str) -> SiteProfile:

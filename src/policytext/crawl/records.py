@@ -19,6 +19,7 @@ give the same records.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -79,7 +80,7 @@ def same_announcement(a: PageState, b: PageState) -> bool:
         return False
     if a.content_hash == b.content_hash:
         return True
-    if a.signature is None or b.signature is None or host_key(a.url) == host_key(b.url):
+    if a.signature is None or b.signature is None or _host(a.url) == _host(b.url):
         return False
     return bool(set(band_keys(a.signature)) & set(band_keys(b.signature))) and \
         similarity(a.signature, b.signature) >= NEAR_JACCARD
@@ -99,9 +100,14 @@ class Linker:
         self._load = load
         self.frozen = set(frozen)
 
-    def ingest(self, url: str, site: str, record: "Announcement", fetched_at: str) -> str:
-        """Outcome for an article page already marked in the state: new, updated, unchanged or linked."""
-        page = page_state(url, record)
+    def ingest(self, url: str, site: str, record: "Announcement", fetched_at: str,
+               page: PageState | None = None) -> str:
+        """Outcome for an article page already marked in the state: new, updated, unchanged or linked.
+
+        ``page``: the page's fingerprints when they were computed where it was extracted (a Dask
+        worker, a Scrapy process); ``record`` then only needs ``to_dict()``.
+        """
+        page = page or page_state(url, record)
         known = self.state.url(url)
         stored = self.state.page(url)
         if stored == page and known is not None and known.record_id:
@@ -185,6 +191,12 @@ class Linker:
         self.batch.emit(record_row(record.to_dict(), record_id=record_id, site=known.site if known else "",
                                    also_published_at=also, content_hash=chash, first_seen=first_seen,
                                    fetched_at=fetched_at))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _host(url: str) -> str:
+    """``host_key`` of a stored page's URL, remembered: linking compares the same pages many times."""
+    return host_key(url)
 
 
 def _folded(text: str | None) -> str | None:

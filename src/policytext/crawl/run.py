@@ -119,7 +119,7 @@ class Crawl:
             for site in self.config.sites:
                 done = not self.stopping and site.name not in self.incomplete
                 state.set_site(site.name, done, self.run_id, site.rank, site.encoding)
-            self._compact_if_needed()
+            compact_if_needed(state, self.data_dir, self.run_id)
         finally:
             state.rollback()
             self.fetcher.close()
@@ -229,7 +229,7 @@ class Crawl:
         self.state.mark(item.url, site.name, "list", "done", self.run_id, http_status=result.status_code,
                         last_fetched=now(), reason=None)
         fresh, queued, lists = 0, 0, []
-        for link in page_links(_decode(result, site), canonical_url(result.url)):
+        for link in page_links(page_source(result.content, result.headers, site.encoding), canonical_url(result.url)):
             kind = site.kind(link)
             if kind == "list":
                 lists.append(link)
@@ -276,7 +276,8 @@ class Crawl:
             event("page", site=site.name, kind="article", url=url, outcome="interrupted")
             return
         fetched_at = now()
-        values = {"etag": _header(result.headers, "ETag"), "last_modified": _header(result.headers, "Last-Modified"),
+        values = {"etag": header_value(result.headers, "ETag"),
+                  "last_modified": header_value(result.headers, "Last-Modified"),
                   "http_status": result.status_code, "last_fetched": fetched_at}
         if not record.is_article:
             reason = next((w for w in record.warnings if w.startswith("not_article")), "not_article")
@@ -316,11 +317,14 @@ class Crawl:
             self.state.begin()
         event("checkpoint", run=self.run_id, rows=len(rows), parts=len(parts))
 
-    def _compact_if_needed(self) -> None:
-        parts = [p for _, p in self.state.parts()]
-        months = len({p.split("/")[0] for p in parts})
-        if len(parts) > max(COMPACT_AFTER, COMPACT_FACTOR * months):
-            replace_with_compacted(self.state, self.data_dir, parts, self.run_id)
+
+def compact_if_needed(state: State, data_dir: Path, run_id: int) -> None:
+    """Compact the dataset when parts have piled up (more than COMPACT_AFTER, and more than
+    COMPACT_FACTOR per month)."""
+    parts = [p for _, p in state.parts()]
+    months = len({p.split("/")[0] for p in parts})
+    if len(parts) > max(COMPACT_AFTER, COMPACT_FACTOR * months):
+        replace_with_compacted(state, data_dir, parts, run_id)
 
 
 def replace_with_compacted(state: State, data_dir: Path, parts: list[str], run_id: int) -> int:
@@ -371,18 +375,20 @@ def _validators(known: UrlState) -> dict[str, str]:
     return {k: v for k, v in (("etag", known.etag), ("last_modified", known.last_modified)) if v}
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+def header_value(headers: Mapping[str, str], name: str) -> str | None:
+    """A header by name, whatever its case."""
     lowered = name.lower()
     return next((v for k, v in headers.items() if k.lower() == lowered), None)
 
 
-def _decode(result: FetchResult, site: SiteProfile) -> str:
+def page_source(content: bytes, headers: Mapping[str, str], encoding: str | None) -> str:
+    """A list page's text, to read its links from: decoded as an article would be, else as Latin-1."""
     from ..decode import decode_html
 
     try:
-        return decode_html(result.content, result.headers, site.encoding).text
+        return decode_html(content, headers, encoding).text
     except ExtractionError:
-        return result.content.decode("latin-1")
+        return content.decode("latin-1")
 
 
 @contextmanager

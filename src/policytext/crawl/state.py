@@ -46,6 +46,8 @@ CREATE TABLE IF NOT EXISTS parts (
     committed TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sites (
     name TEXT PRIMARY KEY, complete INTEGER NOT NULL, last_run INTEGER, rank INTEGER, encoding TEXT);
+CREATE TABLE IF NOT EXISTS spooled (
+    path TEXT PRIMARY KEY, run_id INTEGER, pages INTEGER, linked TEXT NOT NULL);
 """
 STATE_FILE = "state.sqlite3"
 
@@ -196,11 +198,13 @@ class State:
         self.db.execute("INSERT INTO urls (url, site, kind, status, first_seen) VALUES (?, ?, ?, 'pending', ?) "
                         "ON CONFLICT(url) DO UPDATE SET last_seen=?", (url, site, kind, now(), now()))
 
-    def mark(self, url: str, site: str, kind: str, status: str, run_id: int, **values) -> None:
-        """Set the outcome of fetching ``url``; only the given columns change."""
+    def mark(self, url: str, site: str, kind: str, status: str, run_id: int, first_seen: str | None = None,
+             **values) -> None:
+        """Set the outcome of fetching ``url``; only the given columns change. ``first_seen`` applies
+        to a URL not known yet (a page ingested from a WARC file was first seen when it was captured)."""
         stamp = now()
         self.db.execute("INSERT INTO urls (url, site, kind, status, first_seen) VALUES (?, ?, ?, ?, ?) "
-                        "ON CONFLICT(url) DO NOTHING", (url, site, kind, status, stamp))
+                        "ON CONFLICT(url) DO NOTHING", (url, site, kind, status, first_seen or stamp))
         values = {"status": status, "run_id": run_id, "last_seen": stamp, "kind": kind, **values}
         columns = ", ".join(f"{k}=?" for k in values)
         self.db.execute(f"UPDATE urls SET {columns} WHERE url=?", (*values.values(), url))
@@ -224,6 +228,11 @@ class State:
         yield from self.db.execute(
             "SELECT url, site, warc_file, warc_offset, last_fetched, first_seen FROM urls "
             "WHERE kind='article' AND warc_file IS NOT NULL")
+
+    def archived_attachments(self) -> Iterator[sqlite3.Row]:
+        """Every attachment with a stored response: url, warc_file, warc_offset."""
+        yield from self.db.execute(
+            "SELECT url, warc_file, warc_offset FROM urls WHERE kind='attachment' AND warc_file IS NOT NULL")
 
     def members(self, record_id: str) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT url FROM urls WHERE record_id=? ORDER BY url", (record_id,))]
@@ -289,6 +298,18 @@ class State:
     def add_part(self, path: str, run_id: int, rows: int) -> None:
         self.db.execute("INSERT INTO parts (path, run_id, rows, committed) VALUES (?, ?, ?, ?)",
                         (path, run_id, rows, now()))
+
+    # -- spooled pages (extracted elsewhere, linked here) ---------------------------------
+    def spooled(self) -> set[str]:
+        """Spool parts whose pages are linked into the records already."""
+        return {r[0] for r in self.db.execute("SELECT path FROM spooled")}
+
+    def add_spooled(self, path: str, run_id: int, pages: int) -> None:
+        self.db.execute("INSERT OR REPLACE INTO spooled VALUES (?, ?, ?, ?)", (path, run_id, pages, now()))
+
+    def drop_spooled(self, prefix: str) -> None:
+        """Forget the spool parts under ``prefix`` (their folder was removed after a finished job)."""
+        self.db.execute("DELETE FROM spooled WHERE substr(path, 1, ?) = ?", (len(prefix), prefix))
 
     def drop_parts(self, paths: list[str]) -> None:
         self.db.executemany("DELETE FROM parts WHERE path=?", [(p,) for p in paths])

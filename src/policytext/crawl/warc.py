@@ -27,12 +27,28 @@ class StoredResponse:
     status: int
     headers: dict[str, str]
     content: bytes
+    date: str | None = None                     # WARC-Date: when the response was captured
+
+
+@dataclass(frozen=True)
+class ResponseEntry:
+    """Where one response record starts in a WARC file, found by ``scan_responses``."""
+
+    offset: int
+    url: str
+    status: int
+    content_type: str
+    date: str | None
 
 
 class WarcWriter:
-    def __init__(self, directory: Path, run_id: int):
+    """``prefix`` names the files of a writer that is not a run of this machine's state (a Scrapy
+    crawler process): ``PREFIX-001.warc.gz``; else ``runNNNNNN-001.warc.gz``."""
+
+    def __init__(self, directory: Path, run_id: int, prefix: str | None = None):
         self.directory = directory
         self.run_id = run_id
+        self.prefix = prefix or f"run{run_id:06d}"
         self._seq = 0
         self._fh = None
         self._writer = None
@@ -77,7 +93,7 @@ class WarcWriter:
         self._seq += 1
         self.directory.mkdir(parents=True, exist_ok=True)
         while True:
-            self.name = f"run{self.run_id:06d}-{self._seq:03d}.warc.gz"
+            self.name = f"{self.prefix}-{self._seq:03d}.warc.gz"
             if not (self.directory / self.name).exists():
                 break
             self._seq += 1
@@ -85,25 +101,80 @@ class WarcWriter:
         self._writer = WARCWriter(self._fh, gzip=True)
 
 
+def warc_location(directory: Path, name: str) -> str:
+    """The path (or fsspec URL) of a stored WARC file: names the crawl wrote are relative to
+    ``directory``; files ingested from elsewhere are recorded by absolute path or URL."""
+    return name if "://" in name else str(directory / name)
+
+
+def open_warc(location: str):
+    """A binary file object for a local path or, with fsspec installed, any fsspec URL."""
+    if "://" not in location:
+        return open(location, "rb")
+    try:
+        import fsspec
+    except ImportError:
+        raise PolicytextError(f"cannot read {location}: reading WARC files from URLs needs fsspec "
+                              "(pip install 'policytext[scale]')") from None
+    return fsspec.open(location, "rb").open()
+
+
 def read_response(directory: Path, name: str, offset: int) -> StoredResponse:
     """The response stored at (``name``, ``offset``)."""
+    try:
+        with open_warc(warc_location(directory, name)) as fh:
+            return read_response_at(fh, offset, f"{name}:{offset}")
+    except OSError as exc:
+        raise PolicytextError(f"cannot read the stored response at {name}:{offset}: {exc}") from None
+
+
+def read_response_at(fh, offset: int, where: str) -> StoredResponse:
+    """The response record starting at ``offset`` of an open WARC file (``where`` names it in errors)."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     try:
-        with open(directory / name, "rb") as fh:
-            fh.seek(offset)
-            record = next(iter(ArchiveIterator(fh)))
-            content = record.content_stream().read()
-            status = int(record.http_headers.get_statuscode())
-            headers = dict(record.http_headers.headers)
-            declared = record.http_headers.get_header("Content-Length") or ""
-    except (OSError, StopIteration, ArchiveLoadFailed, ValueError, EOFError) as exc:
-        raise PolicytextError(f"cannot read the stored response at {name}:{offset}: {exc}") from None
+        fh.seek(offset)
+        record = next(iter(ArchiveIterator(fh)))
+        content = record.content_stream().read()
+        status = int(record.http_headers.get_statuscode())
+        headers = dict(record.http_headers.headers)
+        declared = record.http_headers.get_header("Content-Length") or ""
+    except (OSError, StopIteration, ArchiveLoadFailed, ValueError, EOFError, AttributeError) as exc:
+        raise PolicytextError(f"cannot read the stored response at {where}: {exc}") from None
     if declared.isdigit() and int(declared) != len(content):  # a file cut short reads as a shorter body
-        raise PolicytextError(f"cannot read the stored response at {name}:{offset}: cut short "
+        raise PolicytextError(f"cannot read the stored response at {where}: cut short "
                               f"({len(content)} of {declared} bytes)")
-    return StoredResponse(record.rec_headers.get_header("WARC-Target-URI"), status, headers, content)
+    return StoredResponse(record.rec_headers.get_header("WARC-Target-URI"), status, headers, content,
+                          record.rec_headers.get_header("WARC-Date"))
+
+
+def scan_responses(location: str):
+    """Every HTTP response record of a WARC file (gzipped per record, or not compressed), with its
+    offset, read without decoding the bodies. Raises PolicytextError for a file that is no WARC."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    try:
+        with open_warc(location) as fh:
+            records = ArchiveIterator(fh)
+            for record in records:
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                try:
+                    status = int(record.http_headers.get_statuscode())
+                except (TypeError, ValueError):
+                    continue
+                yield ResponseEntry(records.get_record_offset(), record.rec_headers.get_header("WARC-Target-URI") or "",
+                                    status, (record.http_headers.get_header("Content-Type") or "").split(";")[0]
+                                    .strip().lower(), record.rec_headers.get_header("WARC-Date"))
+    except (OSError, ArchiveLoadFailed, ValueError, EOFError) as exc:
+        raise PolicytextError(f"cannot read {location} as a WARC file: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc)
+    return text.splitlines()[0] if text else exc.__class__.__name__
 
 
 def _reason(status: int) -> str:
