@@ -18,9 +18,9 @@ SITE_NAME_RE = re.compile(r"(?:网|网站|门户|政府|局|厅|委|办|办公�
 SITE_TAIL_RE = re.compile(r"(?:(?<!\s)|(?!\s))\s*[-_]+\s*[^-_\s]{2,12}(?:网|网站|门户|客户端)$")
 HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 REFERENCE_META = ("articletitle", "og:title", "twitter:title", "title")
-MAX_BADGE_CHARS = 4
+MAX_BADGE_CHARS = 4  # 原创, 独家, [视频]: marks around a headline that <title> leaves out
 MAX_TITLE_CHARS = 300  # the longest gazette titles run to about 120; anything longer is not a title
-MIN_SENTENCE_HEADLINE = 10  # a heading this long says what happened; column and site names are shorter  # 原创, 独家, [视频]: marks around a headline that <title> leaves out
+MIN_SENTENCE_HEADLINE = 10  # a heading this long says what happened; column and site names are shorter
 
 
 def find_headline(lines: list, html_title: str | None, meta: dict[str, str]) -> tuple[int | None, bool]:
