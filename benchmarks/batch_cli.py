@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-DEFAULT = Path("/work/shared/data/real-news-pages")
+DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "real-news-pages"  # beside the checkout
 BIN = Path(sys.executable).parent
 SUFFIXES = (".html", ".htm", ".shtml", ".txt")
 
