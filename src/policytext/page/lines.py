@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from ..documents import ATTACHMENT_TYPES
+
 # Bracketed or bare control words of article toolbars. A match never starts in the middle of a run of
 # spaces, and no two runs of spaces touch, so a long run is scanned once, not once per way of splitting it.
 TOOLBAR_TOKEN_RE = re.compile(
@@ -40,7 +42,9 @@ FOOTER_RE = re.compile(
 COMMENT_AREA_RE = re.compile(r"^(?:最新评论|评论列表|网友评论|发表评论|全部评论|查看全部评论|\d+\s*条评论)")
 SUMMARY_RE = re.compile(r"^(?:摘要|内容摘要|导读)\s*[:：]")
 # A link to one of the document's attachments (附件2：报名表.doc): part of the document, not a link list.
-ATTACHMENT_LINK_RE = re.compile(r"^(?:相关)?附件\s*\d{0,2}\s*[：:.．、]|\.(?:docx?|pdf|xlsx?|wps|et|ofd|zip|rar)\s*$", re.I)
+# Besides the types policytext reads, a line may name files it cannot (.ofd, .rar).
+ATTACHMENT_LINK_RE = re.compile(rf"^(?:相关)?附件\s*\d{{0,2}}\s*[：:.．、]|\.(?:{'|'.join((*ATTACHMENT_TYPES, 'ofd', 'rar'))})\s*$",
+                                re.I)
 SENTENCE_END_RE = re.compile(r"[。！？；…”]$")
 
 # Labelled metadata. Keys are labels with inner spaces removed.
