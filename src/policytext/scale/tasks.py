@@ -147,7 +147,10 @@ def archived_attachments(index: str | None):
         where = _attachment_index(index).get(link.url)
         if where is None:
             raise PolicytextError(NOT_ARCHIVED)
-        with open_warc(where[0]) as fh:
-            return read_response_at(fh, where[1], f"{where[0]}:{where[1]}").content
+        try:
+            with open_warc(where[0]) as fh:
+                return read_response_at(fh, where[1], f"{where[0]}:{where[1]}").content
+        except OSError as exc:  # the attachment is then listed with this warning, as a page's unreadable file is
+            raise PolicytextError(f"cannot read the stored response at {where[0]}:{where[1]}: {exc}") from None
 
     return source
