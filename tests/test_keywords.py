@@ -6,7 +6,7 @@ import pytest
 import policytext
 from policytext import InputError, keywords
 from policytext.text.keywords import idf_table, stopwords
-from policytext.text.segment import domain_entries
+from policytext.text.lexicon import domain_entries
 
 from .conftest import ROOT
 

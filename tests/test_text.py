@@ -1,3 +1,5 @@
+import functools
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -90,10 +92,15 @@ def test_segment_traditional_like_simplified():
     assert segment("責任督學挂牌督導") == ["責任督學", "挂牌督導"]
 
 
-def _jieba_cut(text):
-    from policytext.text.segment import tokenizer
+@functools.cache
+def _reference_tokenizer():
+    from policytext.text.lexicon import jieba_tokenizer
 
-    return list(tokenizer().cut(text, HMM=True))
+    return jieba_tokenizer()
+
+
+def _jieba_cut(text):
+    return list(_reference_tokenizer().cut(text, HMM=True))
 
 
 def test_segment_cuts_exactly_as_jieba_on_the_corpora():

@@ -16,7 +16,7 @@ from functools import cache
 
 from ..labels import ROLES
 from ..record import Official, Staff
-from ..text.segment import tokenizer
+from ..text.lexicon import jieba_dict_path, jieba_dict_stamp, lexicon
 
 SURNAMES = (
     "习 欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 司徒 夏侯 端木 呼延 "
@@ -335,7 +335,7 @@ class _Finder:
             if (start and self.text[start - 1] not in LEFT_OF_NAME) or \
                     (self.boundaries is not None and start not in self.boundaries):
                 continue
-            if tokenizer().FREQ.get(name, 0) > COMMON_WORD_FREQ and name not in _dictionary_names():
+            if lexicon().count(name) > COMMON_WORD_FREQ and name not in _dictionary_names():
                 continue
             mention = _Mention(name, start, start + len(name), [m.group(0)])
             mention.roles = _roles_after(self.text, m.end(), immediate=True)
@@ -423,7 +423,7 @@ class _Finder:
             is_strong = colon or bool(STRONG_AFTER_RE.match(self.text, end))
             if not (is_strong or word_end) or not _plausible_name(name, in_context=is_strong):
                 continue
-            if (not is_strong or colon) and tokenizer().FREQ.get(name, 0) > EVERYDAY_WORD_FREQ:
+            if (not is_strong or colon) and lexicon().count(name) > EVERYDAY_WORD_FREQ:
                 continue  # an everyday word the dictionary also calls a name (荣誉, 高峰) needs a verb after it
             if name[-1] in CONJUNCTIONS and not is_strong:
                 continue  # 姚刚和国家外汇管理局…: the name ends before the conjunction
@@ -545,28 +545,27 @@ def _plausible_name(name: str, titled: bool = True, in_context: bool = False) ->
     """
     if not _name_shape(name, in_context) or ENDS_IN_TITLE_RE.search(name) or name.endswith(ADDRESS_FORMS):
         return False
-    if len(name) > 2 and name[0] in CONJUNCTION_SURNAMES and tokenizer().FREQ.get(name[1:], 0) > COMMON_WORD_FREQ:
+    if len(name) > 2 and name[0] in CONJUNCTION_SURNAMES and lexicon().count(name[1:]) > COMMON_WORD_FREQ:
         return False  # 由相关…: a function word, not the surname
     given = name[2:] if name[:2] in _COMPOUND else name[1:]
     if len(given) == 2 and _function_words().get(given, "v" if titled else "") != ("v" if titled else ""):
         return False
-    if not titled and tokenizer().FREQ.get(name, 0) > COMMON_WORD_FREQ:
+    if not titled and lexicon().count(name) > COMMON_WORD_FREQ:
         return False  # 温馨提醒: without a title, a word of the dictionary is that word
-    return tokenizer().FREQ.get(name, 0) <= COMMON_WORD_FREQ or name in _dictionary_names()
+    return lexicon().count(name) <= COMMON_WORD_FREQ or name in _dictionary_names()
 
 
 @cache
 def _dictionary_names() -> frozenset[str]:
     """Frequent words jieba's dictionary tags as person names (杨建华), cached beside the prefix dictionary."""
     from ..cache import cache_dir, write_atomic
-    from ..text.segment import _jieba_dict_path, _jieba_dict_stamp
 
     folder = cache_dir()
-    path = folder / f"names-{hashlib.sha1(_jieba_dict_stamp().encode()).hexdigest()[:12]}.txt" if folder else None
+    path = folder / f"names-{hashlib.sha1(jieba_dict_stamp().encode()).hexdigest()[:12]}.txt" if folder else None
     if path is not None and path.exists():
         return frozenset(path.read_text("utf-8").split())
     names = []
-    with open(_jieba_dict_path(), encoding="utf-8") as fh:
+    with open(jieba_dict_path(), encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
             if len(parts) == 3 and parts[2].startswith("nr") and int(parts[1]) > COMMON_WORD_FREQ:
@@ -587,10 +586,9 @@ def _function_words() -> dict[str, str]:
     Cached beside the prefix dictionary: reading jieba's whole dictionary for them took
     0.3–0.4 s of every cold ``policytext extract``."""
     from ..cache import cache_dir, write_atomic
-    from ..text.segment import _jieba_dict_stamp
 
     folder = cache_dir()
-    key = hashlib.sha1("\0".join([_jieba_dict_stamp(), str(COMMON_WORD_FREQ), *sorted(FUNCTION_TAGS)])
+    key = hashlib.sha1("\0".join([jieba_dict_stamp(), str(COMMON_WORD_FREQ), *sorted(FUNCTION_TAGS)])
                        .encode()).hexdigest()[:12]
     path = folder / f"function-words-{key}.txt" if folder else None
     if path is not None and path.exists():
@@ -599,7 +597,7 @@ def _function_words() -> dict[str, str]:
         except (OSError, ValueError):
             pass
     words = {}
-    with open(_jieba_dict_file(), encoding="utf-8") as fh:
+    with open(jieba_dict_path(), encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
             if len(parts) == 3 and len(parts[0]) == 2 and parts[2] in FUNCTION_TAGS and int(parts[1]) > COMMON_WORD_FREQ:
@@ -610,12 +608,6 @@ def _function_words() -> dict[str, str]:
         except OSError:
             pass
     return words
-
-
-def _jieba_dict_file():
-    from ..text.segment import _jieba_dict_path
-
-    return _jieba_dict_path()
 
 
 def _name_shape(name: str, in_context: bool = False) -> bool:
@@ -663,7 +655,7 @@ def _foreign_name_before(text: str, cue: int, boundaries: set[int] | None) -> tu
     before = text[start - 1] if start else "\n"
     if before not in LEFT_OF_NAME and not ENDS_IN_TITLE_RE.search(text[max(0, start - 8):start]):
         return None
-    if tokenizer().FREQ.get(name, 0) > COMMON_WORD_FREQ and name not in _dictionary_names():
+    if lexicon().count(name) > COMMON_WORD_FREQ and name not in _dictionary_names():
         return None
     return start, cue
 

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 
 from ..extractors.officials import TITLE_HEADS
 from ..extras import needs_extra
-from .segment import domain_entries, segment
+from .lexicon import domain_entries
+from .segment import segment
 
 # Title heads that also name plain people or activities, not positions.
 NOT_TITLES = {"同志", "代表", "成员", "组员", "负责人", "督导"}

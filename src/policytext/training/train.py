@@ -248,9 +248,9 @@ def _model_id(runtime_meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> st
 
 
 def _dictionary_sha256() -> str:
-    from ..text.segment import _dict_text
+    from ..text.lexicon import dict_text
 
-    return hashlib.sha256(_dict_text().encode("utf-8")).hexdigest()
+    return hashlib.sha256(dict_text().encode("utf-8")).hexdigest()
 
 
 def run_command(args) -> int:
