@@ -43,13 +43,13 @@ def test_a_simplified_page_with_a_traditional_toggle_link_is_not_converted():
     assert "converted_from_traditional" in normalize_report(to_traditional(raw)).changes
 
 
-def test_simplified_chars_table_is_rebuilt_from_opencc():
+def test_script_char_tables_are_rebuilt_from_opencc():
     import subprocess
     import sys
 
     from .conftest import ROOT
 
-    done = subprocess.run([sys.executable, "scripts/build_simplified_chars.py", "--check"], cwd=ROOT,
+    done = subprocess.run([sys.executable, "scripts/build_script_chars.py", "--check"], cwd=ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
 

@@ -7,7 +7,6 @@ put it in ``warnings``.
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
@@ -44,8 +43,6 @@ SPAM_RE = re.compile(
 )
 
 SURROGATE_RE = re.compile("([\ud800-\udfff]+)")
-
-_lock = threading.Lock()
 
 
 @dataclass
@@ -145,26 +142,20 @@ def _t2s():
 
 @cache
 def _simplified_only() -> re.Pattern:
-    """One character class: the GB2312 characters Traditional script writes otherwise (们, 这, 导),
-    shipped in ``data/simplified_chars.txt`` (``scripts/build_simplified_chars.py``)."""
-    from importlib import resources
-
-    text = resources.files("policytext").joinpath("data/simplified_chars.txt").read_text("utf-8")
-    chars = "".join(line.strip() for line in text.splitlines() if not line.startswith("#"))
-    return re.compile(f"[{chars}]" if chars else "(?!)")
+    """One character class: the GB2312 characters Traditional script writes otherwise (们, 这, 导)."""
+    return _char_class("data/simplified_chars.txt")
 
 
 @cache
 def _traditional_only() -> re.Pattern:
     """One character class: the CJK characters OpenCC would simplify that never occur in GB2312 (Simplified) text."""
-    with _lock:
-        chars = [chr(cp) for cp in range(0x4E00, 0xA000)]
-        converted = _t2s().convert("\n".join(chars)).split("\n")
-        out = []
-        for ch, simple in zip(chars, converted):
-            if ch != simple:
-                try:
-                    ch.encode("gb2312")
-                except UnicodeEncodeError:
-                    out.append(ch)
-        return re.compile(f"[{''.join(out)}]" if out else "(?!)")
+    return _char_class("data/traditional_chars.txt")
+
+
+def _char_class(resource: str) -> re.Pattern:
+    """A shipped character table (``scripts/build_script_chars.py``) as one character class."""
+    from importlib import resources
+
+    text = resources.files("policytext").joinpath(resource).read_text("utf-8")
+    chars = "".join(line.strip() for line in text.splitlines() if not line.startswith("#"))
+    return re.compile(f"[{chars}]" if chars else "(?!)")
