@@ -28,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from ..errors import ResourceError
@@ -78,8 +79,9 @@ PROVINCE_HOSTS = {"zj": "330000", "sc": "510000", "gd": "440000", "ah": "340000"
 NATIONAL_HOSTS = ("moe.gov.cn", "www.gov.cn")
 
 
-@dataclass(frozen=True)
-class Division:
+class Division(NamedTuple):
+    """One row of the division table (a named tuple: some 3,000 are made on every start)."""
+
     code: str
     name: str
     level: str
@@ -121,12 +123,14 @@ def division_table() -> DivisionTable:
         by_code[code] = div
         children[div.parent].append(div)
         names[name].append((div, False))
-        for alias in filter(None, aliases.split(",")):
-            names[alias].append((div, False))
+        if aliases:
+            for alias in filter(None, aliases.split(",")):
+                names[alias].append((div, False))
         if short and short != name:
             names[short].append((div, True))
-        for spelling in filter(None, spellings.split("|")):
-            pinyin[spelling].append(div)
+        if spellings:
+            for spelling in filter(None, spellings.split("|")):
+                pinyin[spelling].append(div)
     if not by_code:
         raise ResourceError("division table is empty")
     sizes: dict[str, set[int]] = defaultdict(set)
