@@ -206,17 +206,21 @@ def write_runtime(runtime: dict[str, Any], arrays: dict[str, np.ndarray], folder
 
 
 def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Like ``np.savez_compressed``, with fixed zip timestamps so equal arrays give equal bytes."""
+    """Like ``np.savez``, with fixed zip timestamps so equal arrays give equal bytes.
+
+    Not compressed: the float coefficients shrink by only a quarter, and inflating them took
+    most of the time of loading the model, which every ``policytext extract`` does.
+    """
     import io
     import zipfile
 
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
         for key, array in sorted(arrays.items()):
             buffer = io.BytesIO()
             np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
             info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, buffer.getvalue(), compresslevel=9)
+            info.compress_type = zipfile.ZIP_STORED
+            zf.writestr(info, buffer.getvalue())
 
 
 __all__ = ["MODEL_FORMAT", "build_model", "export_runtime", "feature_union", "fit_pipelines", "library_versions",
