@@ -16,6 +16,7 @@ from __future__ import annotations
 import array
 import hashlib
 import logging
+import mmap
 import os
 import sys
 import threading
@@ -24,6 +25,7 @@ from functools import cache
 from importlib import resources
 from math import log
 from pathlib import Path
+from typing import Sequence
 
 from ..cache import cache_dir, write_atomic
 from ..errors import ResourceError
@@ -50,7 +52,7 @@ class Lexicon:
     computed once when the lexicon is built, exactly as jieba computes it while cutting.
     """
 
-    def __init__(self, trie, counts: array.array, log_probs: array.array, total: int, longest: int):
+    def __init__(self, trie, counts: Sequence[int], log_probs: Sequence[float], total: int, longest: int):
         self.trie = trie            # marisa_trie.Trie of the words
         self.counts = counts        # by the trie's key id
         self.log_probs = log_probs  # by the trie's key id
@@ -99,7 +101,8 @@ def _open_or_build() -> Lexicon:
 
 def _save(lexicon: Lexicon, trie_path: Path, numbers_path: Path) -> None:
     """The numbers first, then the trie: a trie file marks a complete pair."""
-    numbers = array.array("q", [lexicon.total, lexicon.longest]) + lexicon.counts
+    numbers = array.array("q", [lexicon.total, lexicon.longest])
+    numbers.extend(lexicon.counts)
     log_probs = array.array("d", lexicon.log_probs)
     if sys.byteorder != "little":
         numbers.byteswap()
@@ -114,21 +117,24 @@ def _save(lexicon: Lexicon, trie_path: Path, numbers_path: Path) -> None:
 
 
 def _open_cached(marisa_trie, trie_path: Path, numbers_path: Path) -> Lexicon | None:
+    """The cached pair, both memory-mapped: nothing is read until a word is looked up."""
     if not trie_path.is_file():
         return None
     try:
         trie = marisa_trie.Trie()
         trie.mmap(str(trie_path))
-        data = numbers_path.read_bytes()
+        with open(numbers_path, "rb") as fh:
+            data = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
     except (OSError, ValueError, RuntimeError):
         return None
     size = len(trie)
     if len(data) != 8 * (2 + 2 * size):
         return None
-    numbers, log_probs = array.array("q"), array.array("d")
-    numbers.frombytes(data[:8 * (2 + size)])
-    log_probs.frombytes(data[8 * (2 + size):])
-    if sys.byteorder != "little":
+    split = 8 * (2 + size)
+    if sys.byteorder == "little":
+        numbers, log_probs = data[:split].cast("q"), data[split:].cast("d")
+    else:
+        numbers, log_probs = array.array("q", data[:split].tobytes()), array.array("d", data[split:].tobytes())
         numbers.byteswap()
         log_probs.byteswap()
     total, longest = numbers[0], numbers[1]
