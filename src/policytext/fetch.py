@@ -16,7 +16,6 @@ before the request.
 """
 from __future__ import annotations
 
-import email.utils
 import functools
 import ipaddress
 import random
@@ -30,12 +29,12 @@ from urllib.parse import urljoin, urlsplit
 
 from ._version import __version__
 from .errors import FetchError
+from .limits import MAX_BYTES
 
 USER_AGENT = f"policytext/{__version__} (+research crawler; education-policy announcements)"
 TIMEOUT = (10.0, 30.0)
 TOTAL_TIMEOUT = 120.0           # seconds for one request, connecting to last byte
 MAX_CRAWL_DELAY = 60.0          # a robots.txt Crawl-delay above this is taken as this
-MAX_BYTES = 20 * 1024 * 1024
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/plain")
@@ -533,6 +532,8 @@ def retry_after(value: str | None) -> float | None:
     value = value.strip()
     if value.isdigit():
         return float(value)
+    import email.utils  # here: the email package is a tenth of the start-up of a one-page extract
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

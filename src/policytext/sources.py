@@ -1,6 +1,6 @@
 """Where input comes from: a URL, a local file, or standard input, and which reader suits it.
 
-A file or standard input is read up to the size a fetched page may have (``fetch.MAX_BYTES``);
+A file or standard input is read up to the size a fetched page may have (``limits.MAX_BYTES``);
 anything longer is refused, as a longer response is.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import FetchError, InputError
-from .fetch import MAX_BYTES
+from .limits import MAX_BYTES
 from .record import Announcement
 
 HTML_SNIFF_RE = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|div|p|table|meta|title)\b", re.I)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from ..errors import PolicytextError
-from ..fetch import MAX_BYTES, USER_AGENT, FetchPolicy, host_key, url_address
+from ..fetch import USER_AGENT, FetchPolicy, host_key, url_address
+from ..limits import MAX_BYTES
 from ..documents import ATTACHMENT_TYPES
 
 CRAWL_KEYS = {"user_agent": str, "workers": int, "checkpoint_every": int, "stop_grace": (int, float),

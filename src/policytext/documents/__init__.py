@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
-from ..fetch import MAX_BYTES
+from ..limits import MAX_BYTES
 
 TYPES = ("pdf", "docx", "xlsx", "doc", "xls", "wps", "et", "zip", "html", "other")
 ATTACHMENT_TYPES = ("pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "zip")  # the suffixes notices attach
