@@ -19,6 +19,7 @@ import logging
 import mmap
 import os
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -107,13 +108,16 @@ def _save(lexicon: Lexicon, trie_path: Path, numbers_path: Path) -> None:
     if sys.byteorder != "little":
         numbers.byteswap()
         log_probs.byteswap()
-    part = trie_path.with_name(trie_path.name + ".part")
+    part = None
     try:
         write_atomic(numbers_path, numbers.tobytes() + log_probs.tobytes())
-        lexicon.trie.save(str(part))
+        fd, part = tempfile.mkstemp(dir=trie_path.parent, prefix=trie_path.name + ".")
+        os.close(fd)
+        lexicon.trie.save(part)
         os.replace(part, trie_path)
     except OSError:
-        part.unlink(missing_ok=True)
+        if part is not None:
+            Path(part).unlink(missing_ok=True)
 
 
 def _open_cached(marisa_trie, trie_path: Path, numbers_path: Path) -> Lexicon | None:
