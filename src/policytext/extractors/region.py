@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -95,8 +95,17 @@ class DivisionTable:
     by_code: dict[str, Division]
     children: dict[str | None, list[Division]]
     names: dict[str, tuple[tuple[Division, bool], ...]]     # surface -> (division, is a short name)
-    pinyin: dict[str, tuple[Division, ...]]
     sizes: dict[str, tuple[int, ...]]                        # first two characters -> name lengths, longest first
+    spellings: dict[str, str]                                # code -> "yuncheng|yc": its pinyin column
+
+    @cached_property
+    def pinyin(self) -> dict[str, tuple[Division, ...]]:
+        """spelling -> divisions; only a page's URL needs it, so it is built on first use."""
+        found: dict[str, list[Division]] = defaultdict(list)
+        for code, spellings in self.spellings.items():
+            for spelling in filter(None, spellings.split("|")):
+                found[spelling].append(self.by_code[code])
+        return {k: tuple(v) for k, v in found.items()}
 
     def chain(self, div: Division) -> list[Division]:
         """``div`` and its ancestors, the province first."""
@@ -116,7 +125,7 @@ def division_table() -> DivisionTable:
     by_code: dict[str, Division] = {}
     children: dict[str | None, list[Division]] = defaultdict(list)
     names: dict[str, list[tuple[Division, bool]]] = defaultdict(list)
-    pinyin: dict[str, list[Division]] = defaultdict(list)
+    spellings_by_code: dict[str, str] = {}
     rows = [ln.split("\t") for ln in raw.splitlines() if ln and not ln.startswith(("#", "code\t"))]
     for code, name, level, parent, short, aliases, spellings, flags in rows:
         div = Division(code, name, level, parent or None, short, "w" in flags)
@@ -129,8 +138,7 @@ def division_table() -> DivisionTable:
         if short and short != name:
             names[short].append((div, True))
         if spellings:
-            for spelling in filter(None, spellings.split("|")):
-                pinyin[spelling].append(div)
+            spellings_by_code[code] = spellings
     if not by_code:
         raise ResourceError("division table is empty")
     sizes: dict[str, set[int]] = defaultdict(set)
@@ -139,8 +147,7 @@ def division_table() -> DivisionTable:
             raise ResourceError(f"division table: one-character name {surface!r}")
         sizes[surface[:2]].add(len(surface))
     return DivisionTable(by_code, dict(children), {k: tuple(v) for k, v in names.items()},
-                         {k: tuple(v) for k, v in pinyin.items()},
-                         {k: tuple(sorted(v, reverse=True)) for k, v in sizes.items()})
+                         {k: tuple(sorted(v, reverse=True)) for k, v in sizes.items()}, spellings_by_code)
 
 
 @dataclass(frozen=True)
