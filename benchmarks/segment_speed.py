@@ -9,7 +9,7 @@ least 0.8x jieba). Domain words differ, so the outputs differ; policytext's outp
 checked to join back to the text.
 
 Cold start: a new interpreter runs ``import policytext; policytext.segment(...)``
-``--runs`` times with the prefix-dictionary cache warm, and again with an empty
+``--runs`` times with the dictionary cache warm, and again with an empty
 ``POLICYTEXT_CACHE`` each time (target: median under 1.0 s warm). Plain jieba's first
 call in a new interpreter (with its own cache file in place) is timed for comparison.
 """

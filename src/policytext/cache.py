@@ -1,4 +1,4 @@
-"""Where policytext keeps derived files (the jieba prefix dictionary) between processes."""
+"""Where policytext keeps derived files (the segmenter's dictionary trie) between processes."""
 from __future__ import annotations
 
 import os

@@ -557,7 +557,7 @@ def _plausible_name(name: str, titled: bool = True, in_context: bool = False) ->
 
 @cache
 def _dictionary_names() -> frozenset[str]:
-    """Frequent words jieba's dictionary tags as person names (杨建华), cached beside the prefix dictionary."""
+    """Frequent words jieba's dictionary tags as person names (杨建华), cached beside the segmenter's dictionary."""
     from ..cache import cache_dir, write_atomic
 
     folder = cache_dir()
@@ -583,7 +583,7 @@ def _function_words() -> dict[str, str]:
     """Two-character verbs ("v") and adverbs, conjunctions, prepositions, pronouns and particles
     ("f") of jieba's dictionary common enough never to be a given name (告诉, 难以, 能够).
 
-    Cached beside the prefix dictionary: reading jieba's whole dictionary for them took
+    Cached beside the segmenter's dictionary: reading jieba's whole dictionary for them took
     0.3–0.4 s of every cold ``policytext extract``."""
     from ..cache import cache_dir, write_atomic
 
