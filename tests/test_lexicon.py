@@ -60,3 +60,7 @@ def test_without_a_cache_folder_the_lexicon_is_built_in_memory(monkeypatch):
     in_memory, shared = lexicon_module._open_or_build(), lexicon()
     assert (len(in_memory), in_memory.total, in_memory.longest) == (len(shared), shared.total, shared.longest)
     assert [in_memory.count(w) for w in WORDS] == [shared.count(w) for w in WORDS]
+
+
+def test_counting_any_string_is_safe():
+    assert lexicon().count("\ud800") == lexicon().count("") == lexicon().count("a\x00b") == 0

@@ -62,7 +62,10 @@ class Lexicon:
         self.longest = longest  # characters in the longest word: how far a lookup need look
 
     def count(self, word: str) -> int:
-        key = self.trie.get(word)
+        try:
+            key = self.trie.get(word)
+        except UnicodeEncodeError:  # a lone surrogate: the trie holds UTF-8, and no word has one
+            return 0
         return 0 if key is None else self.counts[key]
 
     def __len__(self) -> int:
