@@ -22,6 +22,7 @@ from .attachments import AttachmentSource, fetch_attachments
 from .decode import decode_html
 from .errors import InputError
 from .page import Page, parse_html, parse_text
+from .page.attachments import AttachmentLink
 from .record import Announcement, Attachment, Staff
 
 MAX_PAGE_CHARS = 5_000_000    # HTML or text past this is not read
@@ -40,6 +41,24 @@ def extract_html(html: bytes | str, url: str | None = None, headers: Mapping[str
     gives the bytes of an attachment link (without it, attachments are listed but not read).
     """
     deadline = _deadline(time_budget)
+    page = _html_page(html, url, headers, encoding)
+    started = time.monotonic()
+    files = fetch_attachments(page.attachment_links, attachments) if page.is_article else []
+    deadline += time.monotonic() - started  # fetching and reading attachments is bounded on its own
+    return build_record(page, deadline, model, files)
+
+
+def attachment_links(html: bytes | str, url: str | None = None, headers: Mapping[str, str] | None = None,
+                     encoding: str | None = None) -> list[AttachmentLink]:
+    """The attachment links ``extract_html`` would ask its ``attachments`` source for: what a
+    crawler that must fetch them first (Scrapy's, asynchronously) needs before extracting."""
+    page = _html_page(html, url, headers, encoding)
+    return page.attachment_links if page.is_article else []
+
+
+def _html_page(html: bytes | str, url: str | None, headers: Mapping[str, str] | None,
+               encoding: str | None) -> Page:
+    """The page stage's reading of HTML, decoded and bounded, with the warnings of both."""
     warnings: list[str] = []
     if isinstance(html, (bytes, bytearray, memoryview)):
         decoded = decode_html(bytes(html), headers, encoding)
@@ -53,10 +72,7 @@ def extract_html(html: bytes | str, url: str | None = None, headers: Mapping[str
     html, cut = _bounded(html)
     page = parse_html(html, url)
     page.warnings[:0] = warnings + cut
-    started = time.monotonic()
-    files = fetch_attachments(page.attachment_links, attachments) if page.is_article else []
-    deadline += time.monotonic() - started  # fetching and reading attachments is bounded on its own
-    return build_record(page, deadline, model, files)
+    return page
 
 
 def extract_text(text: str, url: str | None = None, *, time_budget: float | None = None) -> Announcement:

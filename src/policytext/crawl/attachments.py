@@ -22,6 +22,15 @@ from .warc import WARC_DIR, WarcWriter, read_response
 NOT_ARCHIVED = "not in the archive (fetched by no crawl)"
 
 
+def refusal(site: SiteProfile, link: AttachmentLink) -> str | None:
+    """Why a crawl does not fetch this attachment of one of ``site``'s pages; None when it does."""
+    if link.type is not None and link.type not in site.attachment_types:
+        return f".{link.type} files are not in the site's attachment_types"
+    if not site.allows(link.url):
+        return "on a domain the site's profile does not allow"
+    return None
+
+
 class ArchivedAttachments:
     """Attachment bytes from the WARC snapshot, fetching what is not there yet when ``fetch`` is
     given as (fetcher, site, run id) and ``writer`` archives it.
@@ -45,10 +54,9 @@ class ArchivedAttachments:
         if self.fetcher is None:
             raise PolicytextError(NOT_ARCHIVED)
         site = self.site
-        if link.type is not None and link.type not in site.attachment_types:
-            raise PolicytextError(f".{link.type} files are not in the site's attachment_types")
-        if not site.allows(link.url):
-            raise PolicytextError("on a domain the site's profile does not allow")
+        refused = refusal(site, link)
+        if refused:
+            raise PolicytextError(refused)
         try:
             result = self.fetcher.get(link.url, site.attachment_policy, allowed=site.allows, page_types=None)
         except PolicytextError as exc:

@@ -43,7 +43,8 @@ class SpoolLinker:
         self.last_commit = time.monotonic()
 
     def link(self, location: str) -> int:
-        """Link one spool part unless it is linked already; return the pages linked. The part is
+        """Link one spool part unless it is linked already; return the pages linked (attachments the
+        part archives are recorded too, and not counted). The part is
         committed with the next ``commit()``, which this calls when enough work is waiting."""
         if location in self.linked:
             return 0
@@ -55,13 +56,14 @@ class SpoolLinker:
                 self._page(row)
         finally:
             self._records = {}
-        self.state.add_spooled(location, self.run_id, len(rows))
+        pages = sum(row["outcome"] != spool.ATTACHMENT for row in rows)
+        self.state.add_spooled(location, self.run_id, pages)
         self.linked.add(location)
-        self.uncommitted += len(rows)
-        event("linked", run=self.run_id, spool=location, pages=len(rows))
+        self.uncommitted += pages
+        event("linked", run=self.run_id, spool=location, pages=pages)
         if self.uncommitted >= self.commit_pages or time.monotonic() - self.last_commit >= COMMIT_SECONDS:
             self.commit()
-        return len(rows)
+        return pages
 
     def commit(self) -> None:
         """Write the new rows as dataset parts and commit them with the state of their pages."""
@@ -78,6 +80,11 @@ class SpoolLinker:
         known = self.state.url(url)
         site = known.site if known else row["site"]
         fetched_at = row["fetched_at"] or datetime.now(timezone.utc).isoformat(timespec="seconds")
+        if outcome == spool.ATTACHMENT:  # archived where reprocess and later crawls look for it
+            self.state.mark(url, site, "attachment", "done", self.run_id, first_seen=fetched_at, reason=None,
+                            http_status=row["http_status"], last_fetched=fetched_at)
+            self.state.set_raw(url, row["warc_file"], row["warc_offset"])
+            return
         failure = FAILURE_REASONS.get(outcome)
         reason = failure or (row["reason"] if outcome == spool.NOT_ARTICLE else None)
         self.state.mark(url, site, "article", STATUSES.get(outcome, "failed"), self.run_id, first_seen=fetched_at,

@@ -2,7 +2,8 @@
 
 A row is one page: where its raw response is stored, the HTTP facts the crawl state keeps, the
 outcome (article, not_article, failed: the extractor raised, unreadable: the stored response
-could not be read), the record as JSON and the page's fingerprints. Extraction runs through
+could not be read), the record as JSON and the page's fingerprints. A crawler also spools a row
+(outcome attachment) for each file an article links that it fetched and archived. Extraction runs through
 ``pipeline.extract_html`` with the arguments the single-machine crawl and reprocess give it, so
 a spooled record is the one they would build.
 """
@@ -21,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..crawl.warc import StoredResponse
 
 ARTICLE, NOT_ARTICLE, FAILED, UNREADABLE = "article", "not_article", "failed", "unreadable"
+ATTACHMENT = "attachment"  # not a page: a file an article links, archived for reprocess to read
 COLUMNS = {  # name -> Arrow type name
     "url": "string", "site": "string", "warc_file": "string", "warc_offset": "int64", "http_status": "int32",
     "etag": "string", "last_modified": "string", "fetched_at": "string", "outcome": "string", "reason": "string",
@@ -78,6 +80,14 @@ def blank_row(url: str, site: str, warc_file: str, warc_offset: int, fetched_at:
     row = dict.fromkeys(COLUMNS)
     row.update(url=url, site=site, warc_file=warc_file, warc_offset=warc_offset, fetched_at=fetched_at,
                outcome=outcome, reason=reason)
+    return row
+
+
+def attachment_row(url: str, site: str, status: int, warc_file: str, warc_offset: int,
+                   fetched_at: str | None) -> dict[str, Any]:
+    """A file an article links, archived by the crawler that fetched the article."""
+    row = blank_row(url, site, warc_file, warc_offset, fetched_at, outcome=ATTACHMENT)
+    row.update(http_status=status)
     return row
 
 

@@ -1,19 +1,29 @@
 """A Scrapy spider built from SITES.toml: list pages are read for links, article pages go to the
 item pipeline; which is which, and what is followed, is decided by the site profiles exactly as
-in the built-in crawl (``SiteProfile.kind``, ``page_links``, canonical URLs)."""
+in the built-in crawl (``SiteProfile.kind``, ``page_links``, canonical URLs).
+
+An article's attachments are fetched before its item leaves the spider, under the rules the
+built-in crawl applies (the site's ``attachment_types``, ``allowed_domains``, robots.txt, its
+delay and ``attachment_max_bytes``). They are downloaded directly, not through the shared
+frontier: a crawler killed meanwhile leaves the article's claim unreleased, and whoever takes it
+over fetches the article and its attachments again."""
 from __future__ import annotations
 
 import logging
+import re
 
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
+from ...crawl.attachments import refusal
 from ...crawl.profiles import CrawlConfig, SiteProfile
 from ...crawl.report import event
 from ...crawl.run import page_source
 from ...crawl.urls import canonical_url, page_links
+from ...errors import PolicytextError
 from ...fetch import PAGE_TYPES, host_key
+from ...pipeline import attachment_links
 from .frontier import CLAIM, keys
 
 
@@ -42,7 +52,7 @@ class ProfileSpider(scrapy.Spider):
                 yield self.request(canonical_url(url), site, "list")
 
     def request(self, url: str, site: SiteProfile, kind: str) -> scrapy.Request:
-        policy = site.policy
+        policy = site.attachment_policy if kind == "attachment" else site.policy
         return scrapy.Request(
             url, callback=self.parse_list if kind == "list" else self.parse_article, errback=self.failed,
             headers={"User-Agent": policy.user_agent},
@@ -74,7 +84,7 @@ class ProfileSpider(scrapy.Spider):
         self.release(response.meta)
         event("page", site=site.name, kind="list", url=response.url, outcome="list", http=response.status)
 
-    def parse_article(self, response):
+    async def parse_article(self, response):
         site = self.sites[response.meta["site"]]
         ctype = response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
         if ctype and ctype not in PAGE_TYPES:
@@ -82,8 +92,40 @@ class ProfileSpider(scrapy.Spider):
             event("page", logging.WARNING, site=site.name, kind="article", url=response.url, outcome="failed",
                   reason="content_type")
             return
-        yield {"url": canonical_url(response.url), "site": site.name, "status": response.status,
-               "headers": _headers(response), "body": response.body, "claim": response.meta.get(CLAIM)}
+        url, headers = canonical_url(response.url), _headers(response)
+        yield {"url": url, "site": site.name, "status": response.status, "headers": headers, "body": response.body,
+               "claim": response.meta.get(CLAIM), "attachments": await self.fetch_attachments(url, headers,
+                                                                                             response.body, site)}
+
+    async def fetch_attachments(self, url: str, headers: dict[str, str], body: bytes,
+                                site: SiteProfile) -> dict[str, dict]:
+        """URL -> the response (status, headers, body) of each attachment the page links that the site's
+        rules let the crawl fetch, or the reason (error) it was not fetched."""
+        try:
+            links = attachment_links(body, url, headers, site.encoding)
+        except PolicytextError:  # the pipeline reports the page itself
+            return {}
+        fetched: dict[str, dict] = {}
+        for link in links:
+            refused = refusal(site, link)
+            if refused:
+                fetched[link.url] = {"error": refused}
+                continue
+            try:
+                answer = await self.crawler.engine.download_async(self.request(link.url, site, "attachment"))
+            except Exception as exc:  # noqa: BLE001 - refused by robots.txt, too large, timed out, …
+                reason = _IN_REQUEST_RE.sub("", (str(exc) or exc.__class__.__name__).splitlines()[0])[:300]
+                fetched[link.url] = {"error": reason}
+                event("attachment", logging.WARNING, site=site.name, url=link.url, outcome="failed", detail=reason)
+                continue
+            if answer.status >= 400:
+                fetched[link.url] = {"error": f"HTTP {answer.status}"}
+                event("attachment", logging.WARNING, site=site.name, url=link.url, outcome="failed",
+                      reason=f"http_{answer.status}")
+                continue
+            fetched[link.url] = {"status": answer.status, "headers": _headers(answer), "body": answer.body}
+            event("attachment", site=site.name, url=link.url, outcome="fetched", bytes=len(answer.body))
+        return fetched
 
     def failed(self, failure):
         request = failure.request
@@ -125,6 +167,9 @@ class ProfileSpider(scrapy.Spider):
         if self.heartbeat is not None and self.heartbeat.running:
             self.heartbeat.stop()
         self.server.delete(self.keys["alive"] + self.crawler_id)
+
+
+_IN_REQUEST_RE = re.compile(r" in request <[^>]*>\.?$")  # Scrapy's errors end by naming the request
 
 
 def _headers(response) -> dict[str, str]:
