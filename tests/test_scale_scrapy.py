@@ -1,5 +1,6 @@
 """The Scrapy engine: crawler processes sharing one frontier in a real redis-server, against a local
-site of 200 announcements served on 127.0.0.1 that counts every request it answers."""
+site of 200 announcements served on 127.0.0.1 that counts every request it answers, and against the
+attachments site of the built-in crawl's tests."""
 from __future__ import annotations
 
 import collections
@@ -240,3 +241,44 @@ def test_scrapy_engine_reports_an_unreachable_redis_in_one_line(tmp_path, capsys
     with pytest.raises(SystemExit) as usage:
         main(["crawl", "--engine", "scrapy", "--sites", str(sites), "--data", str(tmp_path / "data")])
     assert usage.value.code == 2
+
+
+def test_scrapy_engine_fetches_and_archives_attachments_as_the_built_in_crawl_does(tmp_path, redis_url):
+    """The attachments site of ``test_crawl_attachments``: three good files, and files over the cap,
+    broken, scanned, a zip bomb, encrypted, disallowed by robots.txt or off the site."""
+    from .test_crawl_attachments import PLAN, Site as AttachmentSite
+
+    site = AttachmentSite()
+    sites, data = site.sites_toml(tmp_path / "sites.toml"), tmp_path / "data"
+    crawler = start_crawler(sites, data, redis_url, "files", tmp_path / "logs")
+    try:
+        finish(crawler)
+        gets = collections.Counter(site.gets)
+    finally:
+        site.close()
+        stop([crawler])
+    records = {row["title"]: row for row in load_dataset(data).to_dict("records")}
+    good = records["关于开展2024年春季开学专项督导的通知"]
+    assert [(a["name"], a["type"], a["warnings"]) for a in good["attachments"]] == [
+        ("1.实施方案.pdf", "pdf", []), ("2.督导分工.docx", "docx", []), ("3.学校名单", "xlsx", [])]
+    plan, duties, schools = (a["text"] for a in good["attachments"])
+    assert plan.split("\n") == PLAN
+    assert "郑海燕" in duties and "2 东湖中学 陈斌" in schools
+    assert good["doc_number"] == "县教督〔2024〕11号"  # found only in an attachment
+    assert {o["name"]: o.get("attachment") for o in good["officials"]}["郑海燕"] == 1
+    warnings = {a["name"]: a["warnings"] for a in records["关于报送春季开学自查材料的通知"]["attachments"]}
+    assert warnings["1.大文件.pdf"][0].startswith("not_fetched:")
+    assert warnings["2.损坏.pdf"][0].startswith("unreadable: a damaged PDF")
+    assert warnings["3.扫描件.pdf"][0].startswith("no_text_layer: 2 of 2 pages")
+    assert warnings["4.附件包.zip"][0].startswith("zip_bomb:")
+    assert warnings["5.加密.docx"] == ["encrypted: password-protected; text not read"]
+    assert warnings["6.内部.pdf"][0].startswith("not_fetched:") and "robots.txt" in warnings["6.内部.pdf"][0]
+    assert warnings["7.督导分工.docx"] == []
+    assert warnings["8.外站.pdf"] == ["not_fetched: on a domain the site's profile does not allow"]
+    assert gets["/private/内部.pdf"] == 0
+    # Archived where reprocess looks for them: re-read offline, the records come out the same.
+    assert main(["reprocess", str(data)]) == 0
+    again = {row["title"]: row for row in load_dataset(data).to_dict("records")}
+    for title, record in records.items():
+        assert [a["text"] for a in again[title]["attachments"]] == [a["text"] for a in record["attachments"]]
+        assert again[title]["officials"] == record["officials"]
