@@ -129,9 +129,11 @@ def _open_cached(marisa_trie, trie_path: Path, numbers_path: Path) -> Lexicon | 
         return None
     try:
         trie = marisa_trie.Trie()
-        trie.mmap(str(trie_path))
-        with open(numbers_path, "rb") as fh:
-            data = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
+        data = _mapped(numbers_path)
+        try:
+            trie.mmap(str(trie_path))
+        except RuntimeError:  # a file system without memory maps; a damaged file fails again below
+            trie.load(str(trie_path))
     except (OSError, ValueError, RuntimeError):
         return None
     size = len(trie)
@@ -148,6 +150,15 @@ def _open_cached(marisa_trie, trie_path: Path, numbers_path: Path) -> Lexicon | 
     if total <= 0 or longest <= 0:
         return None
     return Lexicon(trie, numbers[2:], log_probs, total, longest)
+
+
+def _mapped(path: Path) -> memoryview:
+    """The file's bytes, memory-mapped where the file system allows it, else read."""
+    with open(path, "rb") as fh:
+        try:
+            return memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
+        except OSError:
+            return memoryview(fh.read())
 
 
 def _cache_key() -> str:
