@@ -178,6 +178,8 @@ def test_offices_and_verbs_as_news_writes_them(text, name, titles, role):
     ("会议邀请了县教育督导室主任孙为民。", "孙为民", ["县教育督导室主任"]),
     ("市教育局副局长于有才先生，请上台。", "于有才", ["市教育局副局长"]),
     ("区教育协会副会长兼秘书长钱荫如：", "钱荫如", ["区教育协会副会长兼秘书长"]),
+    ("活动由区教育局主办。区教育协会副会长兼秘书长钱荫如", "钱荫如", ["区教育协会副会长兼秘书长"]),  # the end of the text
+    ("主持：县教育局副局长于有才\n会议议程", "于有才", ["县教育局副局长"]),  # the end of a line
     # Transliterated names up to where the segmenter starts an ordinary word.
     ("该国总统塞拉诺维奇最初的改革方案未获通过。", "塞拉诺维奇", ["该国总统"]),
     ("来访的教育部长马努埃尔特意参观了实验室。", "马努埃尔", ["教育部长"]),
@@ -187,6 +189,25 @@ def test_names_that_stand_alone_after_their_office(text, name, titles):
     found, _ = people(text)
     assert name in found, found
     assert found[name].titles == titles
+
+
+@pytest.mark.parametrize("text, want", [
+    ("出席会议的有县教育局局长张明远、副局长李晓燕。",
+     {"张明远": (["县教育局局长"], ["attended"]), "李晓燕": (["副局长"], ["attended"])}),
+    ("参加活动的领导还有县教育局党组书记、局长吴海洋，县教育督导室主任郑秀英，会议由副县长赵立平主持。",
+     {"吴海洋": (["县教育局党组书记", "局长"], ["attended"]), "郑秀英": (["县教育督导室主任"], ["attended"]),
+      "赵立平": (["副县长"], ["presided"])}),
+    ("出席会议的有县教育局局长张明远。副局长李晓燕讲话。",
+     {"张明远": (["县教育局局长"], ["attended"]), "李晓燕": (["副局长"], ["spoke"])}),
+])
+def test_people_listed_after_an_attendance_label_attended(text, want):
+    found, _ = people(text)
+    assert {name: (p.titles, p.roles) for name, p in found.items()} == want
+
+
+def test_you_inside_an_organisation_name_opens_no_list():
+    found, _ = people("市有色金属工业局局长孙立国讲话。")
+    assert found["孙立国"].titles == ["市有色金属工业局局长"]
 
 
 def test_members_of_a_leading_group():

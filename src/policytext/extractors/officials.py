@@ -127,8 +127,9 @@ CHAIN_SPLIT_RE = re.compile(r"[、，,]")
 MAX_CHAIN_TITLES = 8
 MAX_TITLE_PART = 100
 MAX_TITLE_CHARS = 40  # 天津宝坻石桥工业园区管理委员会主任: an organisation's full name and an office
-# A title part starts after these: 督导组由…, 会议议程：…, 会上，….
-CHAIN_CUTS = r"(?<![自理])由(?!于)|[：:]|会上|期间|(?:带队|率队)(?:的|领导)?(?:是|为)|(?:担|(?<!主))任[^，。；、]{0,16}?组长"
+# A title part starts after these: 督导组由…, 会议议程：…, 会上，…, 出席会议的有….
+CHAIN_CUTS = (r"(?<![自理])由(?!于)|[：:]|会上|期间|(?:带队|率队)(?:的|领导)?(?:是|为)|(?:担|(?<!主))任[^，。；、]{0,16}?组长|"
+              r"的(?:领导|嘉宾|同志)?还?有(?![关限])")
 CHAIN_CUT_RE = re.compile(rf"^.*(?:{CHAIN_CUTS})")
 # 在…的带领下 / 的陪同下 / 的主持下: the title chain starts after 在.
 IN_CARE_OF_RE = re.compile(r"的[^，。；、]{0,6}?下")
@@ -138,6 +139,11 @@ LABEL_ROLES = (
     ("led_inspection", re.compile(r"(?:带队领导|带队人|带队|率队|(?<!副)组长)\s*(?:[：:]|的?是|为)\s*$")),
     ("attended", re.compile(r"(?:成员|组员|副组长)\s*[：:]\s*$")),
 )
+# 出席会议的有…, 参加活动的领导还有…: everyone the sentence then lists attended, unless a verb of
+# their own says what they did.
+ATTENDANCE_LIST_RE = re.compile(r"(?:出席|参加|列席|到会|参会|陪同)[^，,。；！？：:\n]{0,10}?的(?:领导|嘉宾|同志|人员)?还?有(?![关限])")
+SENTENCE_BREAK_RE = re.compile(r"[。；！？\n]")
+MAX_ATTENDANCE_LIST = 150  # characters from the label to the last person listed
 LEADING_WORDS_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9]*(?:随后|最后|同时|此外|其中|并|以及|和|及|而|但|另外|据|经|请|了|向|与|同|由|被|将|把)?")
 NOT_TITLE_RE = re.compile(r"对|了|邀请|开展|召开|进行|举行|参加|出席|听取|的|是|在|他|她|你|像|决心|有请")
 # Surname + form of address: 付小姐, 冯警官 — a person, but not named.
@@ -302,6 +308,8 @@ class _Finder:
                     break
                 current = self._mention(span, list(mention.titles), join.start())
                 _extend(current.roles, _label_roles(self.text, mention.chain_start))
+                if not current.roles and _in_attendance_list(self.text, mention.chain_start):
+                    current.roles.append("attended")
                 out.append(current)
         return out
 
@@ -391,6 +399,8 @@ class _Finder:
         mention = _Mention(self.text[start:end], start, after_end, titles + after, chain_start=chain_start)
         mention.roles = _roles_after(self.text, after_end)
         _extend(mention.roles, _label_roles(self.text, chain_start))
+        if not mention.roles and _in_attendance_list(self.text, chain_start):
+            mention.roles.append("attended")
         if re.search(r"组长由$", self.text[max(0, chain_start - 3):chain_start]) and \
                 self.text.startswith("担任", after_end):
             _extend(mention.roles, ["led_inspection"])
@@ -420,7 +430,8 @@ class _Finder:
             name = self.text[start:end]
             word_end = self.boundaries is None or end in self.boundaries or end == len(self.text)
             colon = self.text.startswith(("：", ":"), end)  # 秘书长周荫如：…, but 负责人普法：…
-            is_strong = colon or bool(STRONG_AFTER_RE.match(self.text, end))
+            line_end = end == len(self.text) or self.text[end] in "\r\n"  # 秘书长周荫如 at the end of a line
+            is_strong = colon or line_end or bool(STRONG_AFTER_RE.match(self.text, end))
             if not (is_strong or word_end) or not _plausible_name(name, in_context=is_strong):
                 continue
             if (not is_strong or colon) and lexicon().count(name) > EVERYDAY_WORD_FREQ:
@@ -666,6 +677,17 @@ def _label_roles(text: str, chain_start: int) -> list[str]:
         return []
     before = text[max(0, chain_start - 10):chain_start]
     return [role for role, rx in LABEL_ROLES if rx.search(before)]
+
+
+def _in_attendance_list(text: str, chain_start: int) -> bool:
+    """The title chain stands in a list that 出席会议的有… opens, within the same sentence."""
+    if chain_start < 0:
+        return False
+    sentence = text[max(0, chain_start - MAX_ATTENDANCE_LIST):chain_start]
+    listed = None
+    for listed in ATTENDANCE_LIST_RE.finditer(sentence):
+        pass
+    return listed is not None and not SENTENCE_BREAK_RE.search(sentence, listed.end())
 
 
 def _titles_after(text: str, end: int) -> tuple[list[str], int]:
