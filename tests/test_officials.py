@@ -199,6 +199,8 @@ def test_names_that_stand_alone_after_their_office(text, name, titles):
       "赵立平": (["副县长"], ["presided"])}),
     ("出席会议的有县教育局局长张明远。副局长李晓燕讲话。",
      {"张明远": (["县教育局局长"], ["attended"]), "李晓燕": (["副局长"], ["spoke"])}),
+    ("参与本次评估的专家有省督学林海涛、陈光明。",
+     {"林海涛": (["省督学"], ["attended"]), "陈光明": (["省督学"], ["attended"])}),
 ])
 def test_people_listed_after_an_attendance_label_attended(text, want):
     found, _ = people(text)

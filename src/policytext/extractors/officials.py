@@ -127,9 +127,11 @@ CHAIN_SPLIT_RE = re.compile(r"[、，,]")
 MAX_CHAIN_TITLES = 8
 MAX_TITLE_PART = 100
 MAX_TITLE_CHARS = 40  # 天津宝坻石桥工业园区管理委员会主任: an organisation's full name and an office
+# 出席会议的有…, 参加督导的人员还有…: a list of people follows.
+LIST_OPENER = r"的(?:领导|嘉宾|同志|人员|专家|成员|代表)?还?有(?![关限])"
 # A title part starts after these: 督导组由…, 会议议程：…, 会上，…, 出席会议的有….
 CHAIN_CUTS = (r"(?<![自理])由(?!于)|[：:]|会上|期间|(?:带队|率队)(?:的|领导)?(?:是|为)|(?:担|(?<!主))任[^，。；、]{0,16}?组长|"
-              r"的(?:领导|嘉宾|同志)?还?有(?![关限])")
+              + LIST_OPENER)
 CHAIN_CUT_RE = re.compile(rf"^.*(?:{CHAIN_CUTS})")
 # 在…的带领下 / 的陪同下 / 的主持下: the title chain starts after 在.
 IN_CARE_OF_RE = re.compile(r"的[^，。；、]{0,6}?下")
@@ -141,7 +143,7 @@ LABEL_ROLES = (
 )
 # 出席会议的有…, 参加活动的领导还有…: everyone the sentence then lists attended, unless a verb of
 # their own says what they did.
-ATTENDANCE_LIST_RE = re.compile(r"(?:出席|参加|列席|到会|参会|陪同)[^，,。；！？：:\n]{0,10}?的(?:领导|嘉宾|同志|人员)?还?有(?![关限])")
+ATTENDANCE_LIST_RE = re.compile(r"(?:出席|参加|参与|列席|到会|参会|陪同)[^，,。；！？：:\n]{0,10}?" + LIST_OPENER)
 SENTENCE_BREAK_RE = re.compile(r"[。；！？\n]")
 MAX_ATTENDANCE_LIST = 150  # characters from the label to the last person listed
 LEADING_WORDS_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9]*(?:随后|最后|同时|此外|其中|并|以及|和|及|而|但|另外|据|经|请|了|向|与|同|由|被|将|把)?")
