@@ -21,7 +21,6 @@ from ...crawl.profiles import CrawlConfig, SiteProfile
 from ...crawl.report import event
 from ...crawl.run import page_source
 from ...crawl.urls import canonical_url, page_links
-from ...errors import PolicytextError
 from ...fetch import PAGE_TYPES, host_key
 from ...pipeline import attachment_links
 from .frontier import CLAIM, keys
@@ -103,7 +102,7 @@ class ProfileSpider(scrapy.Spider):
         rules let the crawl fetch, or the reason (error) it was not fetched."""
         try:
             links = attachment_links(body, url, headers, site.encoding)
-        except PolicytextError:  # the pipeline reports the page itself
+        except Exception:  # noqa: BLE001 - the item pipeline's extraction records what is wrong with the page
             return {}
         fetched: dict[str, dict] = {}
         for link in links:
