@@ -64,3 +64,27 @@ def test_without_a_cache_folder_the_lexicon_is_built_in_memory(monkeypatch):
 
 def test_counting_any_string_is_safe():
     assert lexicon().count("\ud800") == lexicon().count("") == lexicon().count("a\x00b") == 0
+
+
+def test_building_removes_derived_files_unused_for_a_month(tmp_path):
+    import time
+
+    month_ago = time.time() - 31 * 86400
+    stale = [tmp_path / "lexicon-0123456789abcdef.marisa", tmp_path / "lexicon-0123456789abcdef.numbers",
+             tmp_path / "pfdict-0123456789abcdef.words"]
+    recent = tmp_path / "lexicon-fedcba9876543210.marisa"  # another installation's, in use
+    other = tmp_path / "notes.txt"
+    for path in [*stale, recent, other]:
+        path.write_bytes(b"x")
+    for path in [*stale, other]:
+        os.utime(path, (month_ago, month_ago))
+    _run(tmp_path)
+    assert not any(p.exists() for p in stale)
+    assert recent.exists() and other.exists()
+    built = sorted(tmp_path.glob("lexicon-*.marisa"))
+    assert len(built) == 2
+    # Opening a cached lexicon marks it as used, so that another installation's build keeps it.
+    (mine,) = [p for p in built if p != recent]
+    os.utime(mine, (month_ago, month_ago))
+    _run(tmp_path)
+    assert mine.stat().st_mtime > month_ago + 86400

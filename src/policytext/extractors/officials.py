@@ -571,24 +571,19 @@ def _plausible_name(name: str, titled: bool = True, in_context: bool = False) ->
 @cache
 def _dictionary_names() -> frozenset[str]:
     """Frequent words jieba's dictionary tags as person names (杨建华), cached beside the segmenter's dictionary."""
-    from ..cache import cache_dir, write_atomic
+    from ..cache import cached_text
 
-    folder = cache_dir()
-    path = folder / f"names-{hashlib.sha1(jieba_dict_stamp().encode()).hexdigest()[:12]}.txt" if folder else None
-    if path is not None and path.exists():
-        return frozenset(path.read_text("utf-8").split())
-    names = []
-    with open(jieba_dict_path(), encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) == 3 and parts[2].startswith("nr") and int(parts[1]) > COMMON_WORD_FREQ:
-                names.append(parts[0])
-    if path is not None:
-        try:
-            write_atomic(path, "\n".join(names).encode("utf-8"))
-        except OSError:
-            pass
-    return frozenset(names)
+    def build() -> str:
+        names = []
+        with open(jieba_dict_path(), encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) == 3 and parts[2].startswith("nr") and int(parts[1]) > COMMON_WORD_FREQ:
+                    names.append(parts[0])
+        return "\n".join(names)
+
+    key = hashlib.sha1(jieba_dict_stamp().encode()).hexdigest()[:12]
+    return frozenset(cached_text("names", key, build).split())
 
 
 @cache
@@ -598,29 +593,21 @@ def _function_words() -> dict[str, str]:
 
     Cached beside the segmenter's dictionary: reading jieba's whole dictionary for them took
     0.3–0.4 s of every cold ``policytext extract``."""
-    from ..cache import cache_dir, write_atomic
+    from ..cache import cached_text
 
-    folder = cache_dir()
+    def build() -> str:
+        words = []
+        with open(jieba_dict_path(), encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) == 3 and len(parts[0]) == 2 and parts[2] in FUNCTION_TAGS and \
+                        int(parts[1]) > COMMON_WORD_FREQ:
+                    words.append(f"{parts[0]}\t{'v' if parts[2] == 'v' else 'f'}")
+        return "\n".join(words)
+
     key = hashlib.sha1("\0".join([jieba_dict_stamp(), str(COMMON_WORD_FREQ), *sorted(FUNCTION_TAGS)])
                        .encode()).hexdigest()[:12]
-    path = folder / f"function-words-{key}.txt" if folder else None
-    if path is not None and path.exists():
-        try:
-            return dict(line.split("\t", 1) for line in path.read_text("utf-8").split("\n") if "\t" in line)
-        except (OSError, ValueError):
-            pass
-    words = {}
-    with open(jieba_dict_path(), encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) == 3 and len(parts[0]) == 2 and parts[2] in FUNCTION_TAGS and int(parts[1]) > COMMON_WORD_FREQ:
-                words[parts[0]] = "v" if parts[2] == "v" else "f"
-    if path is not None:
-        try:
-            write_atomic(path, "\n".join(f"{w}\t{kind}" for w, kind in words.items()).encode("utf-8"))
-        except OSError:
-            pass
-    return words
+    return dict(line.split("\t", 1) for line in cached_text("function-words", key, build).split("\n") if "\t" in line)
 
 
 def _name_shape(name: str, in_context: bool = False) -> bool:

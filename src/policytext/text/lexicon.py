@@ -28,7 +28,7 @@ from math import log
 from pathlib import Path
 from typing import Sequence
 
-from ..cache import cache_dir, write_atomic
+from ..cache import cache_dir, mark_used, prune, write_atomic
 from ..errors import ResourceError
 
 DICT_RESOURCE = "data/edu_dict.txt"
@@ -100,6 +100,8 @@ def _open_or_build() -> Lexicon:
     lexicon = Lexicon(trie, counts, log_probs, total, max(map(len, words)))
     if folder is not None:
         _save(lexicon, trie_path, numbers_path)
+        prune(folder, "lexicon-*", keep=(trie_path, numbers_path))
+        prune(folder, "pfdict-*", keep=())  # the word lists of releases before the trie
     return lexicon
 
 
@@ -149,6 +151,7 @@ def _open_cached(marisa_trie, trie_path: Path, numbers_path: Path) -> Lexicon | 
     total, longest = numbers[0], numbers[1]
     if total <= 0 or longest <= 0:
         return None
+    mark_used(trie_path, numbers_path)
     return Lexicon(trie, numbers[2:], log_probs, total, longest)
 
 
