@@ -8,7 +8,7 @@ folder (under a millisecond to open, shared between worker processes), and their
 array indexed by the trie's key ids. The trie answers the one question the best-path search
 asks: which dictionary words start at this position.
 
-The trie is built on first use (about half a second) and cached; the cache key covers jieba's
+The trie is built on first use (about a second) and cached; the cache key covers jieba's
 dictionary file, the shipped dictionary and the division table, so an upgrade of either rebuilds it.
 """
 from __future__ import annotations
@@ -134,7 +134,7 @@ def _open_cached(marisa_trie, trie_path: Path, numbers_path: Path) -> Lexicon | 
         data = _mapped(numbers_path)
         try:
             trie.mmap(str(trie_path))
-        except RuntimeError:  # a file system without memory maps; a damaged file fails again below
+        except RuntimeError:  # a file system without memory maps (a damaged file fails to load too)
             trie.load(str(trie_path))
     except (OSError, ValueError, RuntimeError):
         return None
@@ -236,8 +236,8 @@ def import_jieba():
     """jieba, imported without letting it import ``pkg_resources``.
 
     jieba tries ``pkg_resources`` first only to locate its data files and falls back to their
-    path when it is missing; importing it costs about a quarter of a second, a third of a cold
-    ``policytext extract``. policytext reads jieba's dictionary by path anyway. When the
+    path when it is missing; importing it costs about a quarter of a second, more than all the
+    rest of a cold ``policytext extract``. policytext reads jieba's dictionary by path anyway. When the
     process has imported ``pkg_resources`` already, nothing changes.
     """
     if "jieba" in sys.modules:
