@@ -244,3 +244,34 @@ def test_reprocess_on_dask_reads_the_same_archived_attachments(crawled, tmp_path
         exported.append(out.read_bytes())
     assert exported[0] == exported[1]
     assert "郑海燕" in exported[1].decode("utf-8")
+
+
+def test_ingest_reads_the_attachments_the_warc_files_hold(tmp_path):
+    """A WARC file made elsewhere: two notices, their PDF on the site and their DOCX on a file
+    server; one notice also links a file the archive does not hold. reprocess reads the same files."""
+    from policytext.crawl.warc import WarcWriter
+
+    writer = WarcWriter(tmp_path / "in", 1)
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    writer.write("http://jyj.example.gov.cn/art/2024/2/20/art_1_1.html", 200, html, notice(
+        "关于开展2024年春季开学专项督导的通知",
+        '<a href="/files/方案.pdf">1.实施方案.pdf</a> <a href="http://files.example.cn/f/分工.docx">2.督导分工.docx</a>'))
+    writer.write("http://jyj.example.gov.cn/art/2024/2/21/art_1_2.html", 200, html, notice(
+        "关于报送春季开学自查材料的通知", '<a href="/files/名单.xlsx">1.学校名单.xlsx</a>'))
+    writer.write("http://jyj.example.gov.cn/files/方案.pdf", 200, {"Content-Type": "application/pdf"}, make_pdf([PLAN]))
+    writer.write("http://files.example.cn/f/分工.docx", 200, {"Content-Type": "application/octet-stream"},
+                 make_docx(DUTIES))
+    writer.write("http://jyj.example.gov.cn/logo.png", 200, {"Content-Type": "image/png"}, b"\x89PNG")
+    writer.close()
+    data = tmp_path / "data"
+    assert main(["ingest", str(tmp_path / "in" / writer.name), "--data", str(data)]) == 0
+    records = _records(data)
+    files = records["关于开展2024年春季开学专项督导的通知"]["attachments"]
+    assert [(a["name"], a["warnings"]) for a in files] == [("1.实施方案.pdf", []), ("2.督导分工.docx", [])]
+    assert files[0]["text"].split("\n") == PLAN and "郑海燕" in files[1]["text"]
+    assert records["关于开展2024年春季开学专项督导的通知"]["doc_number"] == "县教督〔2024〕11号"
+    missing = records["关于报送春季开学自查材料的通知"]["attachments"][0]
+    assert missing["text"] == "" and missing["warnings"][0].startswith("not_fetched: not in the archive")
+    assert main(["reprocess", str(data)]) == 0
+    again = _records(data)
+    assert [a["text"] for a in again["关于开展2024年春季开学专项督导的通知"]["attachments"]] == [a["text"] for a in files]

@@ -1,7 +1,8 @@
 """``policytext ingest``: records from WARC files made by any crawler (Heritrix, wget, Common Crawl …).
 
-Each WARC file is scanned for its HTML responses (one task per file), the responses are
-extracted in tasks of ``batch`` records (by Dask workers, or in this process), and each task's
+Each WARC file is scanned for its HTML responses and its documents (one task per file), the
+responses are extracted in tasks of ``batch`` records (by Dask workers, or in this process),
+reading the attachments an article links from the documents the files hold, and each task's
 spool part is linked into the data directory as soon as the parts before it are: in task order,
 so the records do not depend on which worker finished first. A killed ingest keeps every part it
 committed, and the spool parts it had not; run the same command again and it extracts only what
@@ -30,7 +31,7 @@ from . import storage
 from .cluster import Runner
 from .jobs import Job
 from .link import COMMIT_PAGES, SpoolLinker
-from .tasks import ScanTask, chunked, extract_task, scan_task
+from .tasks import ScanTask, chunked, extract_task, scan_task, site_of, write_attachment_index
 
 BATCH = 500                 # records per extraction task
 
@@ -70,9 +71,14 @@ def _ingest(locations: list[str], data_dir: Path, runner: Runner, domains: tuple
         remove_unlisted_parts(data_dir, [p for _, p in state.parts()])
         job = Job(data_dir, "ingest", [*locations, "--domains", *domains, f"--batch {batch}"], spool_at)
         job.start(state)
-        for location, entries in zip(locations, runner.map(scan_task, [ScanTask(w, domains) for w in locations])):
-            tasks += chunked(location, location, entries, batch, job.folder, len(tasks))
-            pages += len(entries)
+        scans = list(runner.map(scan_task, [ScanTask(w, domains) for w in locations]))
+        files = [(url, location, offset) for location, scan in zip(locations, scans) for url, offset in scan.files]
+        index = storage.join(job.folder, "attachments.parquet")
+        write_attachment_index(index, files)
+        _record_files(state, files, run_id)
+        for location, scan in zip(locations, scans):
+            tasks += chunked(location, location, scan.pages, batch, job.folder, len(tasks), index)
+            pages += len(scan.pages)
         done = {t.out for t in tasks if storage.exists(t.out)}
         reused = len(done)
         event("ingest_start", run=run_id, files=len(locations), pages=pages, tasks=len(tasks), reused=reused,
@@ -96,6 +102,19 @@ def _ingest(locations: list[str], data_dir: Path, runner: Runner, domains: tuple
         state.finish_run(run_id, status, counts.as_dict())
         state.close()
     return IngestResult(run_id, counts, pages, len(tasks), reused, seconds)
+
+
+def _record_files(state: State, files: list[tuple[str, str, int]], run_id: int) -> None:
+    """Note the documents the WARC files hold as archived attachments, where ``reprocess`` looks for
+    the files an article links (a URL the state knows as a page stays a page)."""
+    state.begin()
+    for url, location, offset in files:
+        known = state.url(url)
+        if known is not None and known.kind != "attachment":
+            continue
+        state.mark(url, site_of(url), "attachment", "done", run_id, http_status=200)
+        state.set_raw(url, location, offset)
+    state.commit()
 
 
 def _location(warc: str) -> str:

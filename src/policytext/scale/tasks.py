@@ -10,6 +10,10 @@ from ..errors import InputError, PolicytextError
 from . import spool, storage
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", ""})
+# Responses an article may link as attachments (besides any URL with such a suffix), kept by a scan.
+DOCUMENT_TYPES = frozenset({"application/pdf", "application/msword", "application/vnd.ms-excel", "application/zip",
+                            "application/x-zip-compressed", "application/octet-stream", "application/kswps",
+                            "application/wps-office.wps", "application/vnd.ms-works"})
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,14 @@ class ExtractTask:
 class ScanTask:
     warc: str
     domains: tuple[str, ...] = ()   # host suffixes to keep (gov.cn); empty keeps every host
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What one WARC file holds: the pages to extract, and the files their attachment links may name."""
+
+    pages: list[Entry]
+    files: list[tuple[str, int]]    # (URL as stored, offset) of documents: PDF, Word, spreadsheets, zips
 
 
 def extract_task(task: ExtractTask) -> int:
@@ -68,15 +80,21 @@ def extract_task(task: ExtractTask) -> int:
     return len(rows)
 
 
-def scan_task(task: ScanTask) -> list[Entry]:
-    """The HTML pages (status 200) of one WARC file on the wanted hosts, in file order."""
+def scan_task(task: ScanTask) -> Scan:
+    """The HTML pages (status 200) of one WARC file on the wanted hosts, in file order, and its documents
+    on any host (an article's attachments are often served from another one)."""
     from ..crawl.urls import canonical_url
     from ..crawl.warc import scan_responses
     from ..fetch import url_address
 
-    entries = []
+    entries, files = [], []
     for found in scan_responses(task.warc):
-        if found.status != 200 or found.content_type not in HTML_TYPES:
+        if found.status != 200:
+            continue
+        if found.content_type not in HTML_TYPES:
+            if found.content_type in DOCUMENT_TYPES or _document_suffix(found.url) or \
+                    found.content_type.startswith("application/vnd.openxmlformats"):
+                files.append((found.url, found.offset))
             continue
         try:
             url = canonical_url(found.url)
@@ -86,7 +104,20 @@ def scan_task(task: ScanTask) -> list[Entry]:
         if task.domains and not any(host == d or host.endswith("." + d) for d in task.domains):
             continue
         entries.append(Entry(found.offset, url, site_of(url), None, capture_time(found.date)))
-    return entries
+    return Scan(entries, files)
+
+
+def _document_suffix(url: str) -> bool:
+    from pathlib import PurePosixPath
+    from urllib.parse import urlsplit
+
+    from ..documents import ATTACHMENT_TYPES
+
+    try:
+        suffix = PurePosixPath(urlsplit(url).path).suffix.lower().lstrip(".")
+    except ValueError:
+        return False
+    return suffix in ATTACHMENT_TYPES
 
 
 def site_of(url: str) -> str:
