@@ -41,7 +41,7 @@ def test_later_mentions_and_surname_references_merge():
 
 def test_verbs_inside_other_phrases_are_not_the_persons():
     found, _ = people("县人民政府副县长、县人民政府教育督导委员会主任甘雨晴将定期听取督导工作汇报。"
-                      "县第一中学校长钟立平在课后服务方面的做法受到通报表扬。")
+                      "县教育督导室副主任钟立平在课后服务督导方面的做法受到通报表扬。")
     assert found["甘雨晴"].roles == ["mentioned"]
     assert found["钟立平"].roles == ["mentioned"]
 
@@ -95,7 +95,7 @@ def test_cue_search_guard_finds_what_the_unguarded_pattern_finds():
      ("邵一鸣", ["国家督学", "北京师范大学教授"], ["spoke"])),
     ("县人大常委会副主任马国强、县政协副主席苏丽华，县政府办、县教育局负责同志参加会议。",
      ("苏丽华", ["县政协副主席"], ["attended"])),
-    ("会上，副校长崔明浩对照评估标准，通报了学校自评情况。", ("崔明浩", ["副校长"], ["reported"])),
+    ("会上，督导组副组长崔明浩对照评估标准，通报了学校自评情况。", ("崔明浩", ["督导组副组长"], ["reported"])),
 ])
 def test_more_ways_officials_are_written(text, expected):
     found, _ = people(text)
@@ -210,6 +210,29 @@ def test_people_listed_after_an_attendance_label_attended(text, want):
 def test_you_inside_an_organisation_name_opens_no_list():
     found, _ = people("市有色金属工业局局长孙立国讲话。")
     assert found["孙立国"].titles == ["市有色金属工业局局长"]
+
+
+@pytest.mark.parametrize("text", [
+    "城关第一小学校长何丽萍汇报了学校课后服务开展情况。",       # the inspected school's staff
+    "东湖中学党支部书记孙建业陪同检查。",
+    "师范大学教授冯晓岚指出，评估指标应当细化。",               # professions and posts outside government
+    "某科技公司市场总监刘嘉文介绍了产品功能。",
+    "省教育学会副理事长严思远出席论坛。",
+    "韩雪梅表示，孩子的作业负担明显减轻了。",                   # a name with no title
+])
+def test_people_who_hold_no_public_office_are_not_officials(text):
+    found, _ = people(text)
+    assert not found, found
+
+
+@pytest.mark.parametrize("text, name", [
+    ("市教育学会秘书长吴启明主持会议。", "吴启明"),                 # a leadership post of a body close to government
+    ("市科学技术协会副巡视员邓文涛参加调研。", "邓文涛"),           # a civil-service rank
+    ("联系人：县人民政府教育督导室 牛立新；联系电话：0000-5550100。", "牛立新"),  # a notice's contact
+])
+def test_office_holders_outside_the_bureaus_are_officials(text, name):
+    found, _ = people(text)
+    assert name in found, found
 
 
 def test_members_of_a_leading_group():

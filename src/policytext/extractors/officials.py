@@ -148,6 +148,17 @@ SENTENCE_BREAK_RE = re.compile(r"[。；！？\n]")
 MAX_ATTENDANCE_LIST = 150  # characters from the label to the last person listed
 LEADING_WORDS_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9]*(?:随后|最后|同时|此外|其中|并|以及|和|及|而|但|另外|据|经|请|了|向|与|同|由|被|将|把)?")
 NOT_TITLE_RE = re.compile(r"对|了|邀请|开展|召开|进行|举行|参加|出席|听取|的|是|在|他|她|你|像|决心|有请")
+# Officials are holders of public office (see ``_public_office``): a person is kept when one of their
+# titles may be one, or when a label names them (联系人：, a speaker's colon); a name with no title
+# is not kept.
+SCHOOL_RE = re.compile(r"学校|中学|小学|幼儿园|附中|附小|中心校|完小|教学点")
+NOT_PUBLIC_BODY_RE = re.compile(r"大学|学院|医院|卫生院|诊所|公司|集团|企业|银行|证券|"
+                                r"基金会|协会|学会|商会|研究会|研究院|研究所|实验室|事务所|报社|杂志|电视台|出版社|俱乐部|"
+                                r"工作室")
+NOT_PUBLIC_POST_RE = re.compile(r"(?:教授|研究员|讲师|导师|总监|总裁|董事长|董事|总经理|经理|CEO|创始人|主编|医师|医生|"
+                                r"护士长|教练|球员|老师|教师|律师|分析师|工程师|设计师|主持人|校长|园长)(?:助理)?$")
+CIVIL_SERVICE_RE = re.compile(r"巡视员|调研员|人民政府|政府|人大|政协|督学|督导|教育局|教体局|教育厅|教育部|教委")
+LEADERSHIP_POST_RE = re.compile(r"(?:主任|书记|秘书长|主席|委员|部长|司长|局长|厅长|处长|科长|署长|常委|发言人)(?:助理)?$")
 # Surname + form of address: 付小姐, 冯警官 — a person, but not named.
 ADDRESS_FORMS = ("先生", "女士", "小姐", "阿姨", "阿婆", "老师", "师傅", "经理", "警官", "同学", "大爷", "大妈", "老板",
                  "老人", "医生", "律师", "记者", "家长", "博士", "总", "工", "姐", "哥", "叔", "伯", "婆", "爷", "某", "某某")
@@ -193,6 +204,7 @@ class _Mention:
     titles: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     chain_start: int = -1
+    labelled: bool = False  # named by a label: a notice's 联系人, a speaker's colon in a transcript
 
 
 def find_officials(text: str, boundaries: set[int] | None = None) -> tuple[list[Official], list[Staff]]:
@@ -209,6 +221,7 @@ def find_officials(text: str, boundaries: set[int] | None = None) -> tuple[list[
     people = _merge(mentions)
     finder.add_later_mentions(people)
     finder.add_surname_references(people)
+    people = [p for p in people if p.labelled or any(map(_public_office, p.titles))]
     officials = [Official(name=p.name, titles=p.titles,
                           roles=[r for r in ROLES if r in p.roles] or ["mentioned"],
                           span=(p.start, p.start + len(p.name)))
@@ -279,7 +292,7 @@ class _Finder:
                 continue
             name = self.text[span[0]:span[1]]
             if m.start() in self.line_starts and SPEAKER_RE.match(self.text, span[1]):
-                out.append(_Mention(name, span[0], span[1], roles=["spoke"]))  # 徐东华：大家下午好！
+                out.append(_Mention(name, span[0], span[1], roles=["spoke"], labelled=True))  # 徐东华：大家下午好！
                 continue
             chain = OFFICE_AFTER_RE.match(self.text, span[1])
             if chain is None or NOT_TITLE_RE.search(chain.group("chain")):
@@ -294,7 +307,7 @@ class _Finder:
         for m in CONTACT_RE.finditer(self.text):
             span = self._name_at(m.end())
             if span:
-                out.append(_Mention(self.text[span[0]:span[1]], span[0], span[1]))
+                out.append(_Mention(self.text[span[0]:span[1]], span[0], span[1], labelled=True))
         return out
 
     def with_list_members(self, mentions: list[_Mention]) -> list[_Mention]:
@@ -538,7 +551,24 @@ def _merge(mentions: list[_Mention]) -> list[_Mention]:
         person = people.setdefault(m.name, _Mention(m.name, m.start, m.end))
         _extend(person.titles, m.titles)
         _extend(person.roles, m.roles)
+        person.labelled |= m.labelled
     return list(people.values())
+
+
+def _public_office(title: str) -> bool:
+    """Whether a title may name a public office.
+
+    A profession is none (清华大学教授, 市场总监, 学军中学校长), nor is any post in a school, whose
+    staff are the ones inspected; nor a post in a university, hospital, company or association
+    (安徽师范大学副校长, 中国地理学会副理事长), unless it is a leadership post that bodies close to
+    government also have (银行业监督管理委员会副主席, 行业协会秘书长). A civil-service rank always is one
+    (科学技术协会副巡视员).
+    """
+    if CIVIL_SERVICE_RE.search(title):
+        return True
+    if NOT_PUBLIC_POST_RE.search(title) or SCHOOL_RE.search(title):
+        return False
+    return not (NOT_PUBLIC_BODY_RE.search(title) and not LEADERSHIP_POST_RE.search(title))
 
 
 def _share_roles_along_lists(text: str, mentions: list[_Mention]) -> None:
