@@ -235,6 +235,21 @@ def test_office_holders_outside_the_bureaus_are_officials(text, name):
     assert name in found, found
 
 
+@pytest.mark.parametrize("text, name, titles", [
+    ("周三(25日)该国首相汤姆逊(Tom Thomson)被迫提前结束访问。", "汤姆逊", ["该国首相"]),  # a time word opens the clause
+    ("该国现任外相卡斯特也很活跃。", "卡斯特", ["该国现任外相"]),
+    ("县执法应急局城东中队执法人员郑海东说，整治将持续一个月。", "郑海东", ["县执法应急局城东中队执法人员"]),
+])
+def test_more_offices_and_where_their_chains_start(text, name, titles):
+    found, _ = people(text)
+    assert found[name].titles == titles
+
+
+def test_a_title_word_after_a_name_found_first_without_one_is_kept():
+    found, _ = people("林振华对督导工作作出部署。报告发表了林振华县长的重要讲话。")
+    assert found["林振华"].titles == ["县长"]
+
+
 def test_members_of_a_leading_group():
     found, _ = people("县教育局党组书记、局长欧阳明远任督导检查领导小组组长，县教育局副局长韩秀芝任副组长，"
                       "县人民政府教育督导室主任主任科员顾长青任成员。")

@@ -34,9 +34,9 @@ TITLE_HEADS = (
     # Offices of every branch and level, at home and abroad, as news writes them.
     "总理 副总理 总统 副总统 首相 副首相 委员长 副委员长 主任委员 副主任委员 国务委员 国务卿 署长 副署长 司长 副司长 "
     "代理司长 发言人 新闻发言人 大使 公使 总领事 副总领事 领事 副领事 参赞 议员 参议员 众议员 议长 副议长 检察长 副检察长 "
-    "庭长 副庭长 审判长 行政长官 特首 州长 副州长 旗长 副旗长 政委 司令员 司令 外长 防长 财长 总督 市委书记 县委书记 "
+    "庭长 副庭长 审判长 行政长官 特首 州长 副州长 旗长 副旗长 政委 司令员 司令 外长 外相 防长 财长 总督 市委书记 县委书记 "
     "区委书记 省委书记 常务副市长 常务副县长 常务副省长 常务副区长 常务副主席 常务副部长 特派员 巡视员 督察长 "
-    "帮办 助理 部长助理 局长助理 主任助理 上将 中将 少将 大校 上校 中校 少校"
+    "帮办 助理 部长助理 局长助理 主任助理 上将 中将 少将 大校 上校 中校 少校 执法人员"
 ).split()
 TITLE_HEAD_RE = "|".join(sorted(map(re.escape, TITLE_HEADS), key=len, reverse=True))
 # A title may carry a short qualifier in brackets: 副县长（援疆）, 副局长（挂职）.
@@ -94,7 +94,7 @@ SPEAKER_RE = re.compile(r"\s*[:：][^\n]{0,30}?(?:我|大家|各位|您|你们|�
 OFFICE_AFTER_RE = re.compile(rf"[，,\s]*(?:曾任|现任|系|任|作为)?(?P<chain>[^，。；！？\n,:：]{{2,40}}?(?:{TITLE_HEAD_RE}))"
                              rf"(?=[，。；、,;\s]|$)")
 # A transliterated name before the office it holds: 奥巴马总统要求…
-FOREIGN_TITLE_RE = re.compile(r"副?(?:总统|总理|首相)|国务卿|参议员|众议员|议员|大使|外长|防长|部长|发言人|主席|国王|女王|王储|亲王")
+FOREIGN_TITLE_RE = re.compile(r"副?(?:总统|总理|首相)|国务卿|参议员|众议员|议员|大使|外长|外相|防长|部长|发言人|主席|国王|女王|王储|亲王")
 SURNAME_TITLE_RE = re.compile(
     rf"(?P<surname>{'|'.join(_COMPOUND)}|[{_SINGLE}])(?P<head>局长|厅长|主任|书记|县长|市长|校长|督学|组长|部长|处长|科长)")
 CONTACT_RE = re.compile(r"联系人[:：]\s*(?:[^\s；;，,：:]{2,30}?[\s ]+)?")
@@ -107,7 +107,7 @@ TRANSLITERATION_CHARS = frozenset(
     "坎康考柯科克肯孔库夸奎昆拉莱赖兰朗劳勒雷蕾里利丽莉连列林琳铃柳卢鲁路伦罗洛玛马迈麦曼芒毛梅门蒙米"
     "敏明缪莫默姆穆纳娜奈南内尼涅宁纽努诺欧帕派潘庞佩彭皮珀普奇齐恰乔切钦琼丘屈让热容若瑞萨塞赛桑瑟森"
     "沙莎山尚绍舍申什施史士舒斯松苏索塔泰坦汤唐特滕提廷图托瓦万旺威韦维温文沃乌伍西希锡夏谢辛休雅亚"
-    "扬耶叶伊依因英尤于约泽扎詹兹佐左茨胥茹")
+    "扬耶叶伊依因英尤于约泽扎詹兹佐左茨胥茹逊")
 FOREIGN_NAME_ENDERS = set("和与及等的在也还就曾则却既")  # 财政部长保尔森和…, 检察长布朗的办公室
 # A name in Latin letters after an office: 部长BrendanO'Connor近日声明.
 LATIN_NAME_RE = re.compile(r"[A-Z][A-Za-z.'’\-]{2,30}|[a-z]{3,20}(?=先生|女士|[，,。（(])")
@@ -146,6 +146,9 @@ LABEL_ROLES = (
 ATTENDANCE_LIST_RE = re.compile(r"(?:出席|参加|参与|列席|到会|参会|陪同)[^，,。；！？：:\n]{0,10}?" + LIST_OPENER)
 SENTENCE_BREAK_RE = re.compile(r"[。；！？\n]")
 MAX_ATTENDANCE_LIST = 150  # characters from the label to the last person listed
+# Time words that open a sentence before its title chain: 周三(25日)英国首相…, 9日上午县长….
+LEADING_TIME_RE = re.compile(r"^(?:[(（]?(?:(?:\d{4}年)?\d{1,2}月)?\d{1,2}日[)）]?|[(（]?(?:周|星期)[一二三四五六日天][)）]?|"
+                             r"[昨今前]天|当[天日]|日前|近日|上午|下午|晚上|\s)*")
 LEADING_WORDS_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9]*(?:随后|最后|同时|此外|其中|并|以及|和|及|而|但|另外|据|经|请|了|向|与|同|由|被|将|把)?")
 NOT_TITLE_RE = re.compile(r"对|了|邀请|开展|召开|进行|举行|参加|出席|听取|的|是|在|他|她|你|像|决心|有请")
 # Officials are holders of public office (see ``_public_office``): a person is kept when one of their
@@ -217,7 +220,7 @@ def find_officials(text: str, boundaries: set[int] | None = None) -> tuple[list[
     mentions = finder.titled() + finder.cued() + finder.contacts() + finder.appositions()
     mentions = finder.with_list_members(mentions)
     _share_roles_along_lists(text, mentions)
-    mentions += finder.name_title_mentions({m.name for m in mentions})
+    mentions += finder.name_title_mentions()
     people = _merge(mentions)
     finder.add_later_mentions(people)
     finder.add_surname_references(people)
@@ -328,12 +331,13 @@ class _Finder:
                 out.append(current)
         return out
 
-    def name_title_mentions(self, known: set[str]) -> list[_Mention]:
-        """刘志宏书记 / 习近平总书记: a name with a title word, no chain."""
+    def name_title_mentions(self) -> list[_Mention]:
+        """刘志宏书记 / 习近平总书记: a name with a title word, no chain (merged with the person's other
+        mentions, so that 习近平对… found first still gets the title)."""
         out = []
         for m in NAME_TITLE_RE.finditer(self.text):
             name, start = m.group("name"), m.start("name")
-            if name in known or self._excluded(start) or not _plausible_name(name):
+            if self._excluded(start) or not _plausible_name(name):
                 continue
             if self.boundaries is not None:
                 if start not in self.boundaries or m.end("name") not in self.boundaries:
@@ -353,7 +357,7 @@ class _Finder:
                                                       or self.text[start - 1] in "·•・"):
                 start -= 1
             name = self.text[start:m.start()]
-            if name in known or self._excluded(start) or len(name.strip("·•・")) < 2:
+            if self._excluded(start) or len(name.strip("·•・")) < 2:
                 continue
             if (start and self.text[start - 1] not in LEFT_OF_NAME) or \
                     (self.boundaries is not None and start not in self.boundaries):
@@ -532,6 +536,7 @@ class _Finder:
                 pass
             if reach is not None:
                 title, cut = title[reach.end():], cut or reach
+            title = title[LEADING_TIME_RE.match(title).end():]
             title = title[LEADING_WORDS_RE.match(title).end():]
             if len(title) < 2 or len(title) > MAX_TITLE_CHARS or not ENDS_IN_TITLE_RE.search(title):
                 break
