@@ -238,6 +238,7 @@ def test_office_holders_outside_the_bureaus_are_officials(text, name):
 @pytest.mark.parametrize("text, name, titles", [
     ("周三(25日)该国首相汤姆逊(Tom Thomson)被迫提前结束访问。", "汤姆逊", ["该国首相"]),  # a time word opens the clause
     ("该国现任外相卡斯特也很活跃。", "卡斯特", ["该国现任外相"]),
+    ("该国方面，是前保守党党魁施明远，他一直力主强硬政策。", "施明远", ["前保守党党魁"]),
     ("县执法应急局城东中队执法人员郑海东说，整治将持续一个月。", "郑海东", ["县执法应急局城东中队执法人员"]),
 ])
 def test_more_offices_and_where_their_chains_start(text, name, titles):
