@@ -55,6 +55,16 @@ def test_misses_are_listed_with_what_was_found(tmp_path, capsys):
     assert "body_end" in misses and "body_start" not in misses
 
 
+def test_officials_are_scored_where_the_gold_lists_them(tmp_path, capsys):
+    page = ARTICLE.replace("<p>8月27日，", "<p>8月27日，县教育局局长王立新主持会议。")
+    gold = {**GOLD, "first_sentence": "8月27日，县教育局局长王立新主持会议", "officials": ["王立新", {"name": "赵文博"}]}
+    folder = _folder(tmp_path, [gold], {"a/1.html": page})
+    summary = evaluate_real(folder).summary()
+    assert summary["officials_precision"] == 1.0 and summary["officials_recall"] == 0.5
+    assert main(["evaluate", "real", "--corpus", str(folder), "-v"]) == 0
+    assert "officials: missed ['赵文博'], not in the gold []" in capsys.readouterr().out
+
+
 def test_a_page_that_fails_is_a_miss_not_a_crash(tmp_path):
     scores = evaluate_real(_folder(tmp_path, [{**GOLD, "file": "empty.html"}], {"empty.html": ""}))
     assert "empty.html" in scores.errors
@@ -75,9 +85,9 @@ def test_headline_shown_cut_off_matches_the_full_title():
 
 @pytest.mark.parametrize("folder, goals", [
     ("real-news-pages", {"is_article": 0.97, "title": 0.95, "publish_date": 0.95, "publisher": 0.90,
-                         "body_start": 0.90, "body_end": 0.85}),
+                         "body_start": 0.90, "body_end": 0.85, "officials_precision": 0.55, "officials_recall": 0.70}),
     ("real-edu-pages", {"is_article": 0.97, "title": 0.95, "publish_date": 0.95, "publisher": 0.90,
-                        "body_start": 0.90, "body_end": 0.85}),
+                        "body_start": 0.90, "body_end": 0.85, "officials_precision": 0.90, "officials_recall": 0.90}),
 ])
 def test_real_pages_when_present(folder, goals):
     path = SHARED / folder

@@ -13,7 +13,9 @@ Scores, each over every page of the folder:
 - publish_date: the same YYYY-MM-DD;
 - body start / body end: the first / last 12 characters of the record's text, whitespace
   removed, equal those of the gold body;
-- doc_number, where the gold has the field: the same 文号.
+- doc_number, where the gold has the field: the same 文号;
+- officials, where the gold lists them (names, or objects with a ``name``): precision and recall of
+  the record's official names, over all pages together.
 
 Pages whose gold is not an article (list pages, error pages) are scored on is_article only.
 """
@@ -42,6 +44,7 @@ class RealPageScores:
     misses: dict[str, list[str]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     encodings: dict[str, str] = field(default_factory=dict)
+    officials: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # page -> (found, gold, returned)
 
     def summary(self) -> dict:
         scores = {}
@@ -49,6 +52,10 @@ class RealPageScores:
             values = [page[name] for page in self.hits.values() if name in page]
             if values:
                 scores[name] = round(sum(values) / len(values), 4)
+        if self.officials:
+            found, wanted, returned = (sum(c) for c in zip(*self.officials.values()))
+            scores["officials_precision"] = round(found / returned, 4) if returned else 1.0
+            scores["officials_recall"] = round(found / wanted, 4) if wanted else 1.0
         return {"pages": len(self.hits), **scores, "errors": len(self.errors),
                 "encodings": dict(sorted(_count(self.encodings.values()).items()))}
 
@@ -118,6 +125,12 @@ def _score_page(scores: RealPageScores, name: str, got: dict, gold: dict) -> Non
     if "doc_number" in gold:
         check("doc_number", _squeeze(got.get("doc_number") or "") == _squeeze(gold["doc_number"] or ""),
               got.get("doc_number"), gold["doc_number"])
+    if "officials" in gold:
+        want = {o if isinstance(o, str) else o["name"] for o in gold["officials"] or []}
+        have = {o["name"] for o in got.get("officials") or []}
+        scores.officials[name] = (len(want & have), len(want), len(have))
+        if want != have:
+            misses.append(f"officials: missed {sorted(want - have)}, not in the gold {sorted(have - want)}")
     scores.hits[name] = hits
     if misses:
         scores.misses[name] = misses
@@ -146,11 +159,11 @@ def _count(values) -> dict[str, int]:
 
 def report(scores: RealPageScores, verbose: bool = False) -> str:
     summary = scores.summary()
-    lines = [f"{summary['pages']} real pages", "", f"{'field':<14}{'score':>8}"]
-    for name in FIELDS:
+    lines = [f"{summary['pages']} real pages", "", f"{'field':<20}{'score':>8}"]
+    for name in (*FIELDS, "officials_precision", "officials_recall"):
         if name in summary:
-            lines.append(f"{name:<14}{summary[name]:>8.3f}")
-    lines.append(f"{'errors':<14}{summary['errors']:>8}")
+            lines.append(f"{name.replace('_', ' '):<20}{summary[name]:>8.3f}")
+    lines.append(f"{'errors':<20}{summary['errors']:>8}")
     lines.append("decoded as: " + ", ".join(f"{codec} {n}" for codec, n in summary["encodings"].items()))
     if verbose:
         for name in sorted(set(scores.misses) | set(scores.errors)):
