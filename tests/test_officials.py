@@ -219,6 +219,7 @@ def test_you_inside_an_organisation_name_opens_no_list():
     "某科技公司市场总监刘嘉文介绍了产品功能。",
     "省教育学会副理事长严思远出席论坛。",
     "韩雪梅表示，孩子的作业负担明显减轻了。",                   # a name with no title
+    "关于专家组：\n方敬言，教育智库专家、师范学院客座教授。",
 ])
 def test_people_who_hold_no_public_office_are_not_officials(text):
     found, _ = people(text)
@@ -249,6 +250,12 @@ def test_more_offices_and_where_their_chains_start(text, name, titles):
 def test_a_title_word_after_a_name_found_first_without_one_is_kept():
     found, _ = people("林振华对督导工作作出部署。报告发表了林振华县长的重要讲话。")
     assert found["林振华"].titles == ["县长"]
+
+
+def test_a_list_item_that_is_a_title_chain_is_not_a_name():
+    found, _ = people("区文联主席陈立群、区委宣传部派驻组组长王振宇、区文化委副主任李爱华等领导出席展览。")
+    assert set(found) == {"陈立群", "王振宇", "李爱华"}
+    assert found["李爱华"].titles == ["区文化委副主任"]
 
 
 def test_members_of_a_leading_group():

@@ -159,7 +159,7 @@ NOT_PUBLIC_BODY_RE = re.compile(r"大学|学院|医院|卫生院|诊所|公司|�
                                 r"基金会|协会|学会|商会|研究会|研究院|研究所|实验室|事务所|报社|杂志|电视台|出版社|俱乐部|"
                                 r"工作室")
 NOT_PUBLIC_POST_RE = re.compile(r"(?:教授|研究员|讲师|导师|总监|总裁|董事长|董事|总经理|经理|CEO|创始人|主编|医师|医生|"
-                                r"护士长|教练|球员|老师|教师|律师|分析师|工程师|设计师|主持人|校长|园长)(?:助理)?$")
+                                r"护士长|教练|球员|老师|教师|律师|分析师|工程师|设计师|主持人|校长|园长|专家)(?:助理)?$")
 CIVIL_SERVICE_RE = re.compile(r"巡视员|调研员|人民政府|政府|人大|政协|督学|督导|教育局|教体局|教育厅|教育部|教委")
 LEADERSHIP_POST_RE = re.compile(r"(?:主任|书记|秘书长|主席|委员|部长|司长|局长|厅长|处长|科长|署长|常委|发言人)(?:助理)?$")
 # Surname + form of address: 付小姐, 冯警官 — a person, but not named.
@@ -322,7 +322,7 @@ class _Finder:
             while True:
                 join = LIST_JOIN_RE.match(self.text, current.end)
                 span = self._name_at(join.end()) if join else None
-                if span is None or self.text.startswith(("（", "("), span[1]):
+                if span is None or self.text.startswith(("（", "("), span[1]) or self._opens_title(span[0]):
                     break
                 current = self._mention(span, list(mention.titles), join.start())
                 _extend(current.roles, _label_roles(self.text, mention.chain_start))
@@ -330,6 +330,16 @@ class _Finder:
                     current.roles.append("attended")
                 out.append(current)
         return out
+
+    def _opens_title(self, start: int) -> bool:
+        """The list item at ``start`` is a title chain of its own (王勇、区文化委副主任李爱武): what
+        looks like a name there (区文化) begins an organisation."""
+        end = start + MAX_TITLE_CHARS
+        for stops in (self.chain_splits, self.clause_breaks):
+            i = bisect_left(stops, start)
+            if i < len(stops):
+                end = min(end, stops[i])
+        return TITLE_END_RE.search(self.text, start, end) is not None
 
     def name_title_mentions(self) -> list[_Mention]:
         """刘志宏书记 / 习近平总书记: a name with a title word, no chain (merged with the person's other
