@@ -252,6 +252,15 @@ def test_a_title_word_after_a_name_found_first_without_one_is_kept():
     assert found["林振华"].titles == ["县长"]
 
 
+def test_leaders_named_as_a_group_share_the_title():
+    found, _ = people("市委网信办副主任郑立华，区领导赵海平、黄会民、郑少东出席活动。")
+    assert {name: p.titles for name, p in found.items()} == {
+        "郑立华": ["市委网信办副主任"], "赵海平": ["区领导"], "黄会民": ["区领导"], "郑少东": ["区领导"]}
+    found, _ = people("7月9日下午，市文化和旅游局副局级领导干部庄晓岩带队到企业调研。")
+    assert found["庄晓岩"].titles == ["市文化和旅游局副局级领导干部"]
+    assert found["庄晓岩"].roles == ["led_inspection"]
+
+
 def test_a_list_item_that_is_a_title_chain_is_not_a_name():
     found, _ = people("区文联主席陈立群、区委宣传部派驻组组长王振宇、区文化委副主任李爱华等领导出席展览。")
     assert set(found) == {"陈立群", "王振宇", "李爱华"}

@@ -36,7 +36,7 @@ TITLE_HEADS = (
     "代理司长 发言人 新闻发言人 大使 公使 总领事 副总领事 领事 副领事 参赞 议员 参议员 众议员 议长 副议长 检察长 副检察长 "
     "庭长 副庭长 审判长 行政长官 特首 州长 副州长 旗长 副旗长 政委 司令员 司令 外长 外相 防长 财长 总督 市委书记 县委书记 "
     "区委书记 省委书记 常务副市长 常务副县长 常务副省长 常务副区长 常务副主席 常务副部长 特派员 巡视员 督察长 "
-    "帮办 助理 部长助理 局长助理 主任助理 上将 中将 少将 大校 上校 中校 少校 执法人员 党魁"
+    "帮办 助理 部长助理 局长助理 主任助理 上将 中将 少将 大校 上校 中校 少校 执法人员 党魁 领导干部 领导"
 ).split()
 TITLE_HEAD_RE = "|".join(sorted(map(re.escape, TITLE_HEADS), key=len, reverse=True))
 # A title may carry a short qualifier in brackets: 副县长（援疆）, 副局长（挂职）.
@@ -165,7 +165,7 @@ LEADERSHIP_POST_RE = re.compile(r"(?:主任|书记|秘书长|主席|委员|部�
 # Surname + form of address: 付小姐, 冯警官 — a person, but not named.
 ADDRESS_FORMS = ("先生", "女士", "小姐", "阿姨", "阿婆", "老师", "师傅", "经理", "警官", "同学", "大爷", "大妈", "老板",
                  "老人", "医生", "律师", "记者", "家长", "博士", "总", "工", "姐", "哥", "叔", "伯", "婆", "爷", "某", "某某")
-NOT_NAME_CHARS = set("的了在与及于对是将把被从到等各本我你他她它这那也都就并又所会议上下要们员体"
+NOT_NAME_CHARS = set("的了在与及于对是将把被从到等各本我你他她它这那也都就并又所议上下要们员体"
                      "去样说让给像使着过很最曾已次些么什此而但却因"
                      "部组委区县市省镇乡村级者校局处科股队团社司厅府院室办班副总务")
 COMMON_WORD_FREQ = 100
@@ -190,11 +190,13 @@ STAFF_ROLE = {"记者": "reporter", "通讯员": "reporter", "撰稿": "author",
 ORG_HINT_RE = re.compile(r"(?:省|市|县|区|州|盟|旗|镇|乡|局|厅|部|委|办|室|院|校|园|所|组|会|处|科|中心|政府)")
 # Function words that given names also use (王为民, 于有斌, 周荫如, 李得胜): allowed only in a name that
 # stands between a title and punctuation, 先生 or a verb of office.
-FUNCTION_NAME_CHARS = set("为有如得再无不多更")
+FUNCTION_NAME_CHARS = set("为有如得再无不多更会")
 # What a given name cannot contain: a character outside the CJK block, a function word, an organisation hint.
 NOT_GIVEN_NAME_RE = re.compile(rf"[^\u4e00-\u9fff]|[{''.join(sorted(NOT_NAME_CHARS | FUNCTION_NAME_CHARS))}]|"
                                rf"{ORG_HINT_RE.pattern}")
-NOT_GIVEN_NAME_IN_CONTEXT_RE = re.compile(rf"[^\u4e00-\u9fff]|[{''.join(sorted(NOT_NAME_CHARS))}]|{ORG_HINT_RE.pattern}")
+# 会 both ends organisations (学会) and is common in given names (黄会云): in context, the name wins.
+NOT_GIVEN_NAME_IN_CONTEXT_RE = re.compile(rf"[^\u4e00-\u9fff]|[{''.join(sorted(NOT_NAME_CHARS))}]|"
+                                          rf"{ORG_HINT_RE.pattern.replace('|会|', '|')}")
 
 
 @dataclass
