@@ -15,7 +15,7 @@ from ..errors import PolicytextError
 from ..page.attachments import AttachmentLink
 from .profiles import SiteProfile
 from .report import event
-from .state import State, now
+from .state import State
 from .warc import WARC_DIR, WarcWriter, read_response
 
 
@@ -65,8 +65,6 @@ class ArchivedAttachments:
                   reason=getattr(exc, "reason", "fetch"), detail=str(exc))
             raise
         name, offset = self.writer.write(link.url, result.status_code, result.headers, result.content)
-        self.state.mark(link.url, site.name, "attachment", "done", self.run_id, http_status=result.status_code,
-                        last_fetched=now(), reason=None)
-        self.state.set_raw(link.url, name, offset)
+        self.state.archive_attachment(link.url, site.name, self.run_id, name, offset, result.status_code)
         event("attachment", site=site.name, url=link.url, outcome="fetched", bytes=len(result.content))
         return result.content

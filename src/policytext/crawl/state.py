@@ -219,6 +219,17 @@ class State:
     def set_raw(self, url: str, warc_file: str, warc_offset: int) -> None:
         self.db.execute("UPDATE urls SET warc_file=?, warc_offset=? WHERE url=?", (warc_file, warc_offset, url))
 
+    def archive_attachment(self, url: str, site: str, run_id: int, warc_file: str, warc_offset: int,
+                           http_status: int | None, fetched_at: str | None = None) -> None:
+        """Note a file an article links as archived at (``warc_file``, ``warc_offset``), where later
+        crawls and ``reprocess`` read it; a URL known as a page stays a page."""
+        known = self.url(url)
+        if known is not None and known.kind != "attachment":
+            return
+        self.mark(url, site, "attachment", "done", run_id, first_seen=fetched_at, reason=None,
+                  http_status=http_status, last_fetched=fetched_at or now())
+        self.set_raw(url, warc_file, warc_offset)
+
     def pending(self, site: str) -> list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT url FROM urls WHERE site=? AND kind='article' AND status='pending' ORDER BY url", (site,))]

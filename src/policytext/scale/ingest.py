@@ -109,11 +109,7 @@ def _record_files(state: State, files: list[tuple[str, str, int]], run_id: int) 
     the files an article links (a URL the state knows as a page stays a page)."""
     state.begin()
     for url, location, offset in files:
-        known = state.url(url)
-        if known is not None and known.kind != "attachment":
-            continue
-        state.mark(url, site_of(url), "attachment", "done", run_id, http_status=200)
-        state.set_raw(url, location, offset)
+        state.archive_attachment(url, site_of(url), run_id, location, offset, 200)
     state.commit()
 
 

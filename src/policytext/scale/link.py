@@ -80,10 +80,9 @@ class SpoolLinker:
         known = self.state.url(url)
         site = known.site if known else row["site"]
         fetched_at = row["fetched_at"] or datetime.now(timezone.utc).isoformat(timespec="seconds")
-        if outcome == spool.ATTACHMENT:  # archived where reprocess and later crawls look for it
-            self.state.mark(url, site, "attachment", "done", self.run_id, first_seen=fetched_at, reason=None,
-                            http_status=row["http_status"], last_fetched=fetched_at)
-            self.state.set_raw(url, row["warc_file"], row["warc_offset"])
+        if outcome == spool.ATTACHMENT:
+            self.state.archive_attachment(url, site, self.run_id, row["warc_file"], row["warc_offset"],
+                                          row["http_status"], fetched_at)
             return
         failure = FAILURE_REASONS.get(outcome)
         reason = failure or (row["reason"] if outcome == spool.NOT_ARTICLE else None)
