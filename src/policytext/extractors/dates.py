@@ -30,15 +30,18 @@ YEAR2 = rf"(?:(?P<y2>{_Y})\s*年)"
 TIME_SUFFIX = r"(?:\s*[0-2]?[0-9][:：][0-5][0-9](?:[:：][0-5][0-9])?|上午|下午|晚上|晚|早上|中午|凌晨|全天)?"
 TO = r"\s*(?:起\s*)?(?:至|到|—{1,2}|－|-|~|～|―)\s*"
 MONTH_PART = r"(?:份)?(?P<part>上旬|中旬|下旬|底|初|末)?"
+MONTH_TAIL = r"月(?:份)?(?:底|初|末)?"  # a month bounding a range of months: 9-10月, 5月底至6月底
 HALF = r"(?P<half>上半年|下半年|第?[一二三四1-4]季度)"
 
 PATTERNS: list[tuple[str, re.Pattern]] = [
     ("ymd_range", re.compile(rf"{YEAR}\s*(?P<m>{_M})\s*月\s*(?P<d>{_D})\s*[日号]?{TO}{YEAR2}?\s*(?:(?P<m2>{_M})\s*月\s*)?"
                              rf"(?P<d2>{_D})\s*[日号]")),
-    ("ym_range", re.compile(rf"{YEAR}\s*(?P<m>{_M})\s*月?{TO}{YEAR2}?\s*(?P<m2>{_M})\s*月(?:份)?(?![0-9]*\s*[日号])")),
+    ("ym_range", re.compile(rf"{YEAR}\s*(?P<m>{_M})\s*(?:{MONTH_TAIL})?{TO}{YEAR2}?\s*(?P<m2>{_M})\s*{MONTH_TAIL}"
+                            rf"(?![0-9]*\s*[日号])")),
     ("md_range", re.compile(rf"(?<![0-9年.\-/])(?P<m>{_M})\s*月\s*(?P<d>{_D})\s*[日号]?{TO}(?:(?P<m2>{_M})\s*月\s*)?"
                             rf"(?P<d2>{_D})\s*[日号]")),
-    ("m_range", re.compile(rf"(?<![0-9年.\-/个第])(?P<m>{_M})\s*月{TO}(?P<m2>{_M})\s*月(?:份)?(?![0-9]*\s*[日号])")),
+    ("m_range", re.compile(rf"(?<![0-9年.\-/个第])(?P<m>{_M})\s*(?:{MONTH_TAIL})?{TO}(?P<m2>{_M})\s*{MONTH_TAIL}"
+                           rf"(?![0-9]*\s*[日号])")),
     ("xun_range", re.compile(rf"(?<![0-9.\-/个第])(?:{YEAR}\s*)?(?P<m>{_M})\s*月\s*(?P<part>上旬|中旬|下旬){TO}"
                              rf"(?:(?P<m2>{_M})\s*月\s*)?(?P<part2>上旬|中旬|下旬)")),
     ("ymd_num_range", re.compile(rf"(?<![0-9])(?P<y>{_Y})(?P<sep>[-/.])(?P<m>{_M})(?P=sep)(?P<d>{_D})\s*(?:至|到|~|～)\s*"
