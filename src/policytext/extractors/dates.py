@@ -27,7 +27,8 @@ RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "明年": 1, "去年": 
 _RY = "|".join(RELATIVE_YEARS)
 YEAR = rf"(?:(?P<y>{_Y})\s*年|(?P<ry>{_RY}))"
 YEAR2 = rf"(?:(?P<y2>{_Y})\s*年)"
-TIME_SUFFIX = r"(?:\s*[0-2]?[0-9][:：][0-5][0-9](?:[:：][0-5][0-9])?|上午|下午|晚上|晚|早上|中午|凌晨|全天)?"
+TIME_SUFFIX = (r"(?:\s*[0-2]?[0-9][:：][0-5][0-9](?:[:：][0-5][0-9])?|\s*(?:上午|下午|晚上|早上|中午|凌晨)?\s*[0-2]?[0-9]\s*[时点]"
+               r"(?:\s*[0-5]?[0-9]\s*分|半)?|上午|下午|晚上|晚|早上|中午|凌晨|全天)?")
 TO = r"\s*(?:起\s*)?(?:至|到|—{1,2}|－|-|~|～|―)\s*"
 MONTH_PART = r"(?:份)?(?P<part>上旬|中旬|下旬|底|初|末)?"
 MONTH_TAIL = r"月(?:份)?(?:底|初|末)?"  # a month bounding a range of months: 9-10月, 5月底至6月底
@@ -56,7 +57,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("y_half", re.compile(rf"(?:{YEAR}(?:度)?)?{HALF}")),
     ("md", re.compile(rf"(?<![0-9年.\-/])(?P<m>{_M})\s*月\s*(?P<d>{_D})\s*[日号]{TIME_SUFFIX}")),
     ("m", re.compile(rf"(?<![0-9年.\-/个第])(?P<m>{_M})\s*月{MONTH_PART}(?![0-9]|\s*[0-9])")),
-    ("d", re.compile(rf"(?<![0-9月第.\-/])(?P<d>{_D})\s*日(?P<tod>上午|下午|晚上|晚|早上|中午)(?!内|以内|之内)")),
+    ("d", re.compile(rf"(?<![0-9月第.\-/])(?P<d>{_D})\s*日(?:上午|下午|晚上|晚|早上|中午|\s*[0-2]?[0-9]\s*[时点]"
+                     rf"(?:\s*[0-5]?[0-9]\s*分|半)?)(?!内|以内|之内)")),
     ("y", re.compile(rf"(?<![0-9])(?P<y>{_Y})\s*年(?:度)?(?:春季学期|秋季学期|底|初|末)?(?![0-9])")),
     ("duration", re.compile(r"为期\s*(?P<n>[0-9]+|[一二两三四五六七八九十半]+)\s*(?:个)?(?P<unit>天|日|周|星期|个月|月|年)")),
     ("this_week_day", re.compile(r"(?P<which>本周|下周|上周)(?P<wd>[一二三四五六日天])")),
@@ -224,8 +226,8 @@ def _resolve(kind: str, m: re.Match, ctx: _Context) -> DateMention | None:
     if kind == "bare_day":
         return _bare_day(surface, int(g["d"]), span, ctx)
     if kind == "d":
-        if ctx.month is None:
-            return None
+        if ctx.month is None:  # 21日10时 with no month written before: as a bare day
+            return _bare_day(surface, int(g["d"]), span, ctx)
         y = ctx.year if ctx.year else None
         value = iso(y, ctx.month, int(g["d"])) if y else None
         return DateMention(surface, value, "event", "day", span) if value or not y else None
