@@ -111,13 +111,12 @@ def _document_suffix(url: str) -> bool:
     from pathlib import PurePosixPath
     from urllib.parse import urlsplit
 
-    from ..documents import ATTACHMENT_TYPES
+    from ..documents import SUFFIX_TYPES
 
     try:
-        suffix = PurePosixPath(urlsplit(url).path).suffix.lower().lstrip(".")
+        return PurePosixPath(urlsplit(url).path).suffix.lower() in SUFFIX_TYPES
     except ValueError:
         return False
-    return suffix in ATTACHMENT_TYPES
 
 
 def site_of(url: str) -> str:
